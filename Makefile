@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make archive` and `make test`.
+# Both build .venv, install the package with its test dependencies, make sure a
+# Chromium is available, then run.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SEEDS ?= seeds/
+ARCHIVE ?= archive/
+
+.PHONY: archive test setup chromium lint clean
+
+archive: setup
+	$(BIN)/archiver --archive $(ARCHIVE) scan $(SEEDS)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check archiver tests
+
+setup: $(STAMP) chromium
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Playwright's own download is tried first; where it is unreachable the
+# distribution's package is installed. ARCHIVER_BROWSER, when set, wins.
+chromium: $(STAMP)
+	@if [ -n "$$ARCHIVER_BROWSER" ] && [ -x "$$ARCHIVER_BROWSER" ]; then \
+		echo "Chromium: $$ARCHIVER_BROWSER (ARCHIVER_BROWSER)"; \
+	elif $(BIN)/python -m archiver.browser >/dev/null 2>&1; then \
+		echo "Chromium: $$($(BIN)/python -m archiver.browser)"; \
+	elif timeout 120 $(BIN)/playwright install chromium >/dev/null 2>&1 && $(BIN)/python -m archiver.browser >/dev/null 2>&1; then \
+		echo "Chromium: $$($(BIN)/python -m archiver.browser) (Playwright download)"; \
+	else \
+		echo "Playwright's Chromium download failed; installing the distribution's chromium package"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$(BIN)/python -m archiver.browser; \
+	fi
+
+clean:
+	rm -rf $(VENV)

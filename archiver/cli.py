@@ -1,0 +1,232 @@
+"""The command line: parse, call the library, format. Nothing else lives here.
+
+Heavy modules are imported inside the commands that need them, so that
+`archiver lookup` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import click
+
+# Exit codes (documented in the README).
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_FATAL = 3
+
+
+def fail(message: str, code: int = EXIT_FATAL):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def output_options(func):
+    func = click.option(
+        "--nl", "fmt", flag_value="nl", help="Print one JSON object per line."
+    )(func)
+    func = click.option("--json", "fmt", flag_value="json", help="Print a JSON array.")(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="archiver")
+@click.option(
+    "--archive",
+    "archive",
+    type=click.Path(file_okay=False),
+    envvar="ARCHIVER_ARCHIVE",
+    default=None,
+    help="Archive folder holding archive.db and captures [env ARCHIVER_ARCHIVE; default ./archive].",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file [default ./archiver.toml when present].",
+)
+@click.pass_context
+def cli(ctx, archive, config):
+    """Keep what news articles showed their readers from social media.
+
+    Example: archiver scan seeds/ && archiver lookup @dwnews
+    """
+    ctx.obj = {"archive": archive, "config": config}
+
+
+def _settings(ctx):
+    from .errors import ArchiverError
+    from .settings import load
+
+    try:
+        settings = load(ctx.obj["config"])
+    except ArchiverError as exc:
+        fail(str(exc))
+    if ctx.obj["archive"]:
+        settings.archive = ctx.obj["archive"]
+    return settings
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@output_options
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@click.pass_context
+def scan(ctx, sources, fmt, quiet):
+    """Find embedded posts and t.co links in articles and record them.
+
+    SOURCES are files (HTML or plain text, told apart by their content),
+    directories (read recursively), http(s) URLs, or - for standard input.
+
+    Example: archiver scan seeds/ https://example.com/news/story.html --json
+    """
+    from .errors import ArchiverError
+    from .scanning import scan_sources
+
+    settings = _settings(ctx)
+    results = []
+    emit = _emitter(fmt)
+    try:
+        report = scan_sources(
+            list(sources),
+            settings,
+            on_result=lambda r: (results.append(r), emit(r, quiet)),
+            on_error=lambda e: click.echo(f"Error: {e}", err=True),
+            progress=None if quiet or fmt else _progress(),
+        )
+    except ArchiverError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+    click.echo(report.summary(), err=bool(fmt) or quiet)
+    sys.exit(EXIT_SOME_FAILED if report.failed else EXIT_OK)
+
+
+def _progress():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int | None) -> None:
+        click.echo(f"\r{done}/{total or '?'} sources", err=True, nl=False)
+
+    return show
+
+
+def _emitter(fmt):
+    import json
+
+    def emit(result, quiet):
+        if fmt == "nl":
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        elif fmt is None and not quiet:
+            click.echo(_format_article(result))
+
+    return emit
+
+
+def _format_article(result) -> str:
+    if result.error:
+        return f"{result.source}: failed: {result.error}"
+    head = f"{result.source}: {len(result.embeds)} embeds, {len(result.links)} links"
+    if result.title:
+        head += f" - {result.title}"
+    lines = [head]
+    for e in result.embeds:
+        parts = [e.platform, f"@{e.handle}" if e.handle else "(handle unknown)"]
+        if e.author:
+            parts.append(f"({e.author})")
+        parts += [e.date or "(no date)", f"id {e.id}" if e.id else "(id unknown)"]
+        lines.append("  " + " ".join(parts))
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("handle")
+@output_options
+@click.option("--since", metavar="DATE", help="Only posts dated on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only posts dated on or before DATE (YYYY-MM-DD).")
+@click.option("--search", metavar="TEXT", help="Only posts whose text or author match TEXT.")
+@click.pass_context
+def lookup(ctx, handle, fmt, since, until, search):
+    """Show the archived posts of one account, newest first.
+
+    HANDLE is case-insensitive; the '@' is optional.
+
+    Example: archiver lookup @dwnews --since 2022-01-01 --json
+    """
+    import json
+    import os
+
+    from . import lookup as reader
+
+    for name, value in (("--since", since), ("--until", until)):
+        if value and not _is_date(value):
+            raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name)
+    archive = ctx.obj["archive"] or _archive_without_settings(ctx) or os.path.join(".", "archive")
+    try:
+        records = reader.lookup(archive, handle, since=since, until=until, search=search)
+    except reader.ArchiveMissing as exc:
+        fail(str(exc))
+    except Exception as exc:  # sqlite3.Error without importing more than we need
+        fail(f"cannot read the archive: {exc}")
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    elif fmt == "nl":
+        for record in records:
+            click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        click.echo(_format_posts(records, handle))
+
+
+def _archive_without_settings(ctx) -> str | None:
+    """The archive folder from archiver.toml, read only when one is present."""
+    import os
+
+    if ctx.obj["config"] or os.path.exists("archiver.toml"):
+        return _settings(ctx).archive
+    return None
+
+
+def _is_date(value: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _format_posts(records: list[dict], handle: str) -> str:
+    if not records:
+        return f"No posts archived for @{handle.lstrip('@')}."
+    width = 78
+    out = []
+    for r in records:
+        out.append(
+            f"{r['date'] or '????-??-??'}  @{r['handle']}  {r['author'] or ''}  "
+            f"[{r['status']}{': ' + r['status_reason'] if r['status_reason'] else ''}]"
+        )
+        out.append(f"  {r['url'] or 'id not known yet'}")
+        for para in (r["text"] or "(no text preserved)").split("\n"):
+            out.extend(textwrap.wrap(para, width, initial_indent="  | ", subsequent_indent="  | "))
+        if r["live_text"] and r["live_text"] != r["text"]:
+            out.append("  live text differs:")
+            for para in r["live_text"].split("\n"):
+                out.extend(textwrap.wrap(para, width, initial_indent="  > ",
+                                         subsequent_indent="  > "))
+        for source in r["articles"]:
+            out.append(f"  in: {source}")
+        for s in r["snapshots"]:
+            out.append(f"  capture: {s['kind']} {s['path']} ({s['captured_at']})")
+        out.append("")
+    out.append(f"{len(records)} post{'s' if len(records) != 1 else ''}")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,119 @@
+"""The scanner: bytes of an article in, the posts it embeds out.
+
+Pure: no I/O here (sources.py reads files, URLs and stdin). Cheap tests on the
+bytes decide how much work an article needs, so the many articles that embed
+nothing cost little more than decoding them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import re
+
+from ..model import Article, Embed
+from . import html, plaintext
+from .decode import decode
+from .urls import find_links, status_url
+
+__all__ = ["scan_bytes", "decode", "sniff_html"]
+
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|"
+    rb"article|section|main|blockquote|figure|iframe|amp-twitter|script|link|span|a|h[1-6]|table|"
+    rb"header|nav|style|\?xml)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_ANYWHERE = re.compile(rb"<(?:html|body|p|div|br|blockquote|a\s+href)[\s>/]", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_SHORTCODE = re.compile(
+    r"\[tweet\s+(?:(?P<url>https?://\S+?)|(?P<id>\d+))(?:\s[^\]]*)?\]", re.IGNORECASE
+)
+
+
+def sniff_html(data: bytes) -> bool:
+    """HTML or plain text, judged from the bytes, not from a file name."""
+    head = data[:4096]
+    if _HTML_START.match(head):
+        return True
+    return len(_HTML_ANYWHERE.findall(head)) >= 3
+
+
+def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) -> Article:
+    """Read one article. Never raises on odd input: undecodable bytes are replaced."""
+    text = decode(data, content_type)
+    digest = hashlib.sha256(data).hexdigest()
+    if sniff_html(data):
+        article = _scan_html(data, text, source)
+    else:
+        lines = [" ".join(line.split()) for line in text.splitlines()]
+        lines = [line for line in lines if line]
+        embeds = plaintext.find_embeds(lines) if plaintext.QUICK.search(text) else []
+        title = lines[0][:500] if lines else None
+        article = Article(source=source, title=title, kind="text", content_hash=digest)
+        article.embeds = embeds
+    article.content_hash = digest
+    article.embeds = merge_duplicates(article.embeds + _shortcodes(text))
+    article.links = find_links(text) if ("t.co/" in text or "pic." in text) else []
+    return article
+
+
+def _scan_html(data: bytes, text: str, source: str) -> Article:
+    structural = html.STRUCTURAL.search(data) is not None
+    flattened = plaintext.QUICK.search(text) is not None
+    if not (structural or flattened):
+        m = _TITLE.search(text)
+        title = " ".join(htmllib.unescape(m.group(1)).split()) or None if m else None
+        return Article(source=source, title=title, kind="html", content_hash="")
+    doc = html.parse(text)
+    if doc is None:
+        return Article(source=source, title=None, kind="html", content_hash="")
+    title = html.title_of(doc)
+    embeds, elements = html.find_embeds(doc) if structural else ([], [])
+    if flattened:
+        # Tweets whose markup was flattened into the page's paragraphs.
+        embeds += plaintext.find_embeds(html.page_lines(doc, elements))
+    return Article(source=source, title=title, kind="html", content_hash="", embeds=embeds)
+
+
+def _shortcodes(text: str) -> list[Embed]:
+    """Jetpack's [tweet URL] and [tweet ID] shortcodes in raw content."""
+    if "[tweet" not in text.lower():
+        return []
+    embeds = []
+    for m in _SHORTCODE.finditer(text):
+        if m.group("id"):
+            embed = Embed(platform="twitter", id=m.group("id"), form="shortcode")
+        else:
+            embed = html._from_urls([m.group("url")], "shortcode")
+            if embed is None:
+                continue
+        html._complete(embed)
+        embeds.append(embed)
+    return embeds
+
+
+def merge_duplicates(embeds: list[Embed]) -> list[Embed]:
+    """The same tweet embedded twice is one embed; the richer record wins each field."""
+    merged: dict[tuple, Embed] = {}
+    for embed in embeds:
+        key = ("id", embed.platform, embed.id) if embed.id else (
+            "text", embed.platform, (embed.handle or "").lower(), embed.text, embed.date
+        )
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = embed
+            continue
+        for name in ("handle", "author", "text", "date_text"):
+            if getattr(kept, name) is None and getattr(embed, name) is not None:
+                setattr(kept, name, getattr(embed, name))
+        if embed.date_text and kept.date_text == embed.date_text:
+            kept.date = kept.date or embed.date
+        elif embed.date_text and not kept.date_text:
+            kept.date = embed.date
+        for link in embed.links:
+            if link not in kept.links:
+                kept.links.append(link)
+        if kept.id:
+            kept.url = status_url(kept.handle, kept.id)
+    return list(merged.values())

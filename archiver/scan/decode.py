@@ -1,0 +1,59 @@
+"""Bytes to text: BOM, then the HTTP header, then <meta charset>, then a tolerant fallback."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE
+)
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        found = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    # Browsers read latin-1 and ascii labels as windows-1252 (WHATWG encoding spec).
+    return "cp1252" if found in ("latin-1", "iso8859-1", "ascii") else found
+
+
+def decode(data: bytes, content_type: str | None = None) -> str:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(name, errors="replace")
+    declared = None
+    if content_type:
+        m = _HEADER_CHARSET.search(content_type)
+        declared = _codec(m.group(1)) if m else None
+    if declared is None:
+        m = _META_CHARSET.search(data[:4096])
+        declared = _codec(m.group(1).decode("ascii", "ignore")) if m else None
+    if declared:
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            pass  # the declaration lies; fall through to the tolerant path
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from bs4.dammit import UnicodeDammit  # only the rare undeclared non-UTF-8 article pays
+
+    guessed = UnicodeDammit(data[:65536], is_html=True).original_encoding
+    codec = _codec(guessed) or "cp1252"
+    try:
+        return data.decode(codec, errors="replace")
+    except LookupError:
+        return data.decode("cp1252", errors="replace")

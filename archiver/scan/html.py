@@ -1,0 +1,301 @@
+"""Embedded tweets in HTML markup: oEmbed blockquotes, WordPress figures, AMP,
+rendered widget iframes and CNN-style placeholders (reference §1.1-1.3)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from ..model import Embed
+from .dates import parse_date
+from .urls import HANDLE, find_links, parse_status_url, snowflake_date, status_url
+
+# Cheap byte-level test: markup that can hold a structural embed. Articles
+# without any of these are never parsed.
+STRUCTURAL = re.compile(
+    rb"twitter-tweet|twitter-video|amp-twitter|data-tweet-?id|embed/(?:Tweet|index)\.html"
+    rb"|embed-twitter|is-provider-(?:twitter|x)\b|wp-block-embed-(?:twitter|x)\b"
+    rb"|<blockquote[^>]*>(?:(?!</blockquote).){0,4000}?/status(?:es)?/\d",
+    re.IGNORECASE | re.DOTALL,
+)
+
+ATTRIBUTION = re.compile(
+    r"(?:^|\s)(?:[\u2014\u2013\u2015]|&mdash;|--?)\s*(?P<name>[^\u2014\u2013\u2015]*?)\s*"
+    r"\(@(?P<handle>" + HANDLE + r")\)\s*$"
+)
+
+_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+_TWEET_QUOTE = "self::blockquote[{} or {}]".format(
+    _CLASS.format("twitter-tweet"), _CLASS.format("twitter-video")
+)
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "figure", "figcaption", "section", "article", "header", "footer", "tr", "table", "pre",
+    "aside", "main", "nav", "dd", "dt", "hr",
+}
+_TIMELINE = re.compile(r"timeline|/srv/timeline-profile|twitter-timeline", re.IGNORECASE)
+
+
+def parse(text: str):
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def find_embeds(doc) -> tuple[list[Embed], list]:
+    """Structural embeds in document order, and the elements they came from."""
+    found: list[tuple[int, Embed, object]] = []
+    handled: set = set()
+    order = {el: i for i, el in enumerate(doc.iter())}
+
+    def add(el, embed: Embed | None) -> None:
+        if embed is not None and (embed.id or embed.text or embed.handle):
+            found.append((order.get(el, 0), embed, el))
+
+    for el in doc.xpath("//amp-twitter[@data-tweetid]"):
+        tweet_id = _digits(el.get("data-tweetid"))
+        inner = el.xpath(".//blockquote")
+        embed = _from_blockquote(inner[0], "amp") if inner else None
+        handled.update(inner)
+        if tweet_id:
+            embed = embed or Embed(platform="twitter", form="amp")
+            embed.id = tweet_id
+            _complete(embed)
+        add(el, embed)
+
+    for bq in doc.xpath("//blockquote"):
+        if bq in handled:
+            continue
+        if bq.xpath(_TWEET_QUOTE):
+            add(bq, _from_blockquote(bq, "oembed"))
+        elif _looks_like_tweet(bq):
+            add(bq, _from_blockquote(bq, "blockquote"))
+
+    figures = doc.xpath(
+        "//figure[{} or {} or {} or {}]".format(
+            _CLASS.format("is-provider-twitter"), _CLASS.format("wp-block-embed-twitter"),
+            _CLASS.format("is-provider-x"), _CLASS.format("wp-block-embed-x"),
+        )
+    )
+    for fig in figures:
+        if fig.xpath(".//blockquote"):
+            continue  # the blockquote inside was read above
+        urls = [a.get("href") for a in fig.xpath(".//a[@href]")] + [fig.text_content()]
+        embed = _from_urls(urls, "wordpress")
+        add(fig, embed)
+
+    for el in doc.xpath("//*[@data-tweet-id or @data-embed-id or self::iframe[@src]]"):
+        if el.tag in ("a", "button") or _TIMELINE.search(el.get("class", "") + el.get("src", "")):
+            continue
+        tweet_id = _digits(el.get("data-tweet-id"))
+        form = "iframe"
+        if not tweet_id and el.get("data-embed-id") and "embed-twitter" in el.get("class", ""):
+            tweet_id, form = _digits(el.get("data-embed-id")), "div"
+        if not tweet_id and el.tag == "iframe":
+            tweet_id = _iframe_id(el.get("src", ""))
+        if tweet_id:
+            embed = Embed(platform="twitter", id=tweet_id, form=form)
+            _complete(embed)
+            add(el, embed)
+
+    found.sort(key=lambda item: item[0])
+    return [embed for _, embed, _ in found], [el for _, _, el in found]
+
+
+def _digits(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value.isdigit():
+        return None
+    return value.lstrip("0") or None
+
+
+def _iframe_id(src: str) -> str | None:
+    parts = urlsplit(src)
+    if not re.search(r"(?:twitter|x)\.com$", parts.netloc or "", re.IGNORECASE):
+        return None
+    if not re.search(r"/embed/(?:Tweet|index)\.html$", parts.path):
+        return None
+    return _digits((parse_qs(parts.query).get("id") or [None])[0])
+
+
+def _from_urls(candidates, form: str) -> Embed | None:
+    for url in candidates:
+        parsed = parse_status_url(url)
+        if parsed:
+            handle, tweet_id = parsed
+            embed = Embed(platform="twitter", id=tweet_id, handle=handle, form=form)
+            _complete(embed)
+            return embed
+    return None
+
+
+def _complete(embed: Embed) -> None:
+    """Fill what an id implies: the canonical URL and, lacking an attribution, its date."""
+    if embed.id:
+        embed.url = status_url(embed.handle, embed.id)
+        if not embed.date:
+            embed.date = snowflake_date(embed.id)
+
+
+def _looks_like_tweet(bq) -> bool:
+    """A blockquote stripped of its class that still carries a tweet's attribution."""
+    anchors = [a for a in bq.xpath(".//a[@href]") if parse_status_url(a.get("href"))]
+    return bool(anchors) and bool(re.search(r"\(@" + HANDLE + r"\)", bq.text_content()))
+
+
+def element_lines(el) -> list[str]:
+    """The element's text as lines: <br> and block boundaries break lines."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            if node.tail:
+                parts.append(node.tail)
+            return
+        block = node.tag in _BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if node.text and node.tag not in ("script", "style", "template", "noscript"):
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if block:
+            parts.append("\n")
+        if node.tail and node is not el:
+            parts.append(node.tail)
+
+    walk(el)
+    return [" ".join(line.split()) for line in "".join(parts).split("\n") if line.strip()]
+
+
+def _from_blockquote(bq, form: str) -> Embed:
+    nested = set(bq.xpath(".//blockquote//*")) | set(bq.xpath(".//blockquote"))
+    paragraphs: list[str] = []
+    attribution_text = ""
+    text_anchors: set = set()
+    for p in bq.xpath(".//p"):
+        if p in nested:
+            continue
+        lines = element_lines(p)
+        joined = " ".join(lines)
+        if ATTRIBUTION.search(joined) or (_is_date_paragraph(p)):
+            attribution_text += " " + joined
+            continue
+        paragraphs.extend(lines)
+        text_anchors.update(p.xpath(".//a"))
+
+    # The attribution: bare text nodes and inline elements outside the tweet's <p>.
+    if not paragraphs:
+        own = [line for line in element_lines(bq)]
+        text_before: list[str] = []
+        for line in own:
+            m = ATTRIBUTION.search(line) or _attribution_inline(line)
+            if m:
+                head = line[: m.start()].strip()
+                if head:
+                    text_before.append(head)
+                attribution_text += " " + line[m.start():]
+                break
+            text_before.append(line)
+        else:
+            text_before = []
+        paragraphs = text_before
+    else:
+        attribution_text = _outside_text(bq, nested) + " " + attribution_text
+
+    name = handle = None
+    m = _attribution_inline(" ".join(attribution_text.split()))
+    if m:
+        name = m.group("name").strip() or None
+        handle = m.group("handle")
+
+    anchors = [
+        a for a in bq.xpath(".//a[@href]")
+        if a not in nested and a not in text_anchors and parse_status_url(a.get("href"))
+    ]
+    tweet_id = url_handle = date_text = None
+    if anchors:
+        date_anchor = anchors[-1]
+        url_handle, tweet_id = parse_status_url(date_anchor.get("href"))
+        date_text = " ".join(date_anchor.text_content().split()) or None
+        iso = parse_date(date_text) or _datetime_attr(date_anchor)
+    else:
+        iso = parse_date(attribution_text)
+    text = "\n".join(paragraphs) or None
+    hrefs = [a.get("href", "") for a in text_anchors]
+    embed = Embed(
+        platform="twitter",
+        id=tweet_id,
+        handle=handle or url_handle,
+        author=name,
+        date=iso,
+        text=text,
+        links=find_links((text or "") + " " + " ".join(hrefs)),
+        date_text=date_text if iso and date_text else None,
+        form=form,
+    )
+    _complete(embed)
+    return embed
+
+
+_INLINE_ATTRIBUTION = re.compile(
+    r"(?:^|\s)(?:[\u2014\u2013\u2015]|--?)\s*(?P<name>[^\u2014\u2013\u2015]*?)\s*"
+    r"\(@(?P<handle>" + HANDLE + r")\)"
+)
+
+
+def _attribution_inline(text: str):
+    matches = list(_INLINE_ATTRIBUTION.finditer(text))
+    return matches[-1] if matches else None
+
+
+def _is_date_paragraph(p) -> bool:
+    anchors = p.xpath(".//a[@href]")
+    return (
+        len(anchors) == 1
+        and parse_status_url(anchors[0].get("href")) is not None
+        and " ".join(p.text_content().split()) == " ".join(anchors[0].text_content().split())
+    )
+
+
+def _outside_text(bq, nested) -> str:
+    """Text of the blockquote that is not inside one of its paragraphs."""
+    parts = [bq.text or ""]
+    for child in bq:
+        if child in nested:
+            continue
+        if child.tag != "p":
+            parts.append(child.text_content() if isinstance(child.tag, str) else "")
+        parts.append(child.tail or "")
+    return " ".join(" ".join(parts).split())
+
+
+def _datetime_attr(anchor) -> str | None:
+    value = anchor.get("data-datetime") or ""
+    return value[:10] if re.match(r"\d{4}-\d{2}-\d{2}", value) else None
+
+
+def title_of(doc) -> str | None:
+    for xpath in ("//title", "//meta[@property='og:title']/@content", "//h1"):
+        found = doc.xpath(xpath)
+        if found:
+            value = found[0] if isinstance(found[0], str) else found[0].text_content()
+            value = " ".join(value.split())
+            if value:
+                return value
+    return None
+
+
+def page_lines(doc, skip) -> list[str]:
+    """The visible text of the page as lines, leaving out the given elements."""
+    body = doc.body if doc.find("body") is not None else doc
+    for el in skip:
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in body.xpath(".//script|.//style|.//template|.//noscript"):
+        el.drop_tree()
+    return element_lines(body)

@@ -1,0 +1,95 @@
+"""Tweets flattened to text: "— Name (@handle) Date" attributions (reference §1.5)."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Embed
+from .dates import DATE_PATTERN, parse_date
+from .urls import HANDLE, LINK_RE, find_links
+
+# The anchor of a flattened embed. The name is everything between the last
+# dash and the last "(@handle)", so names may hold parentheses and emoji; the
+# line must end with the date, so Bluesky's "Nov 27, 2024 at 9:42 AM" and its
+# dotted handles do not match.
+ATTRIBUTION = re.compile(
+    r"^(?P<pre>.*?)(?:^|(?<=\s))(?:[\u2014\u2013\u2015]|--?)\s*"
+    r"(?P<name>(?:(?![\u2014\u2013\u2015]\s).)*?)\s*"
+    r"\(@(?P<handle>" + HANDLE + r")\)\s*"
+    r"(?P<date>" + DATE_PATTERN + r")\s*[.\u00a0]?\s*$"
+)
+QUICK = re.compile(r"\(@" + HANDLE + r"\)")
+_ENDS_WITH_PIC = re.compile(r"pic\.(?:twitter|x)\.com/[A-Za-z0-9]+\s*$", re.IGNORECASE)
+_ENDS_WITH_LINK = re.compile(LINK_RE.pattern + r"\s*$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\u2026\"\u201d')\]]$")
+# How far a tweet's text may continue past its attribution line.
+MAX_CONTINUATION_LINES = 8
+MAX_TWEET_CHARS = 4000
+
+
+def match_attribution(line: str):
+    if "(@" not in line:
+        return None
+    m = ATTRIBUTION.match(line)
+    if m and parse_date(m.group("date")):
+        return m
+    return None
+
+
+def find_embeds(lines: list[str]) -> list[Embed]:
+    """Plain-text tweets in a list of non-empty, whitespace-normalised lines."""
+    attributions = {i: m for i, line in enumerate(lines) if (m := match_attribution(line))}
+    if not attributions:
+        return []
+    used: set[int] = set(attributions)
+    embeds: list[Embed] = []
+    for i, m in sorted(attributions.items()):
+        before: list[str] = []
+        pre = m.group("pre").strip()
+        if pre:
+            before.append(pre)
+        elif i > 0 and (i - 1) not in used and len(lines[i - 1]) <= MAX_TWEET_CHARS:
+            before.append(lines[i - 1])
+            used.add(i - 1)
+
+        after = _continuation(lines, i, before, attributions, used)
+        used.update(range(i + 1, i + 1 + len(after)))
+        text = "\n".join(before + after) or None
+        embeds.append(
+            Embed(
+                platform="twitter",
+                handle=m.group("handle"),
+                author=m.group("name").strip() or None,
+                date=parse_date(m.group("date")),
+                date_text=m.group("date").strip(),
+                text=text,
+                links=find_links(text or ""),
+                form="plaintext",
+            )
+        )
+    return embeds
+
+
+def _continuation(lines, i, before, attributions, used) -> list[str]:
+    """Lines after the attribution that still belong to the tweet.
+
+    Extractors move the attribution, a sibling text node after the tweet's
+    first block, in between the tweet's paragraphs. The rest of the tweet then
+    follows the attribution up to the line that ends with its media link.
+    """
+    if before and _ENDS_WITH_LINK.search(before[-1]):
+        return []  # the text before already ends where tweets end: with their link
+    incomplete = not before or before[0].startswith("@") or not _SENTENCE_END.search(before[-1])
+    for j in range(i + 1, min(len(lines), i + 1 + MAX_CONTINUATION_LINES)):
+        if j in attributions or j in used:
+            return []
+        ends_tweet = _ENDS_WITH_PIC.search(lines[j]) or (
+            incomplete and _ENDS_WITH_LINK.search(lines[j])
+        )
+        if ends_tweet:
+            # A line ending in a link right before another attribution is that
+            # tweet's own text, not ours.
+            if j + 1 in attributions and not attributions[j + 1].group("pre").strip():
+                return []
+            return lines[i + 1 : j + 1]
+    return []

@@ -1,0 +1,82 @@
+"""Status URLs, t.co and pic links, and what a tweet id encodes."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+HANDLE = r"[A-Za-z0-9_]{1,15}"
+
+# twitter.com and x.com are the same site; mirrors are read as the same too.
+_HOSTS = (
+    r"(?:(?:www|mobile|m)\.)?(?:twitter|x)\.com"
+    r"|(?:fxtwitter|fixupx|vxtwitter|fixvx)\.com"
+)
+STATUS_RE = re.compile(
+    r"(?:https?:)?//(?:" + _HOSTS + r")/"
+    r"(?:\#!/)?"
+    r"(?:(?P<handle>" + HANDLE + r")/status(?:es)?/|statuses/|i/web/status/|i/status/)"
+    r"(?P<id>\d{1,20})(?![\d])",
+    re.IGNORECASE,
+)
+# Paths under the site root that are not handles.
+_NOT_HANDLES = {"i", "intent", "search", "hashtag", "home", "share", "statuses"}
+
+# A t.co link, not preceded by a letter, digit, dot or hyphen unless it is the
+# "//" of a scheme ("abt.co/x" is not t.co).
+TCO_RE = re.compile(r"(?:(?:https?:)?//|(?<![\w.\-/@]))t\.co/([A-Za-z0-9]+)", re.IGNORECASE)
+PIC_RE = re.compile(
+    r"(?:(?:https?:)?//|(?<![\w.\-/@]))pic\.(?:twitter|x)\.com/([A-Za-z0-9]+)", re.IGNORECASE
+)
+LINK_RE = re.compile(TCO_RE.pattern + "|" + PIC_RE.pattern, re.IGNORECASE)
+
+TWITTER_EPOCH_MS = 1288834974657
+# Ids below this were issued before snowflakes (November 2010) and encode no time.
+FIRST_SNOWFLAKE = 29_700_859_247
+
+
+def parse_status_url(url: str | None) -> tuple[str | None, str] | None:
+    """Return (handle, id) for any form of a tweet's status URL, else None."""
+    if not url:
+        return None
+    m = STATUS_RE.search(url)
+    if not m:
+        return None
+    handle = m.group("handle")
+    if handle and handle.lower() in _NOT_HANDLES:
+        handle = None
+    tweet_id = m.group("id").lstrip("0") or "0"
+    return handle, tweet_id
+
+
+def status_url(handle: str | None, tweet_id: str) -> str:
+    if handle:
+        return f"https://twitter.com/{handle}/status/{tweet_id}"
+    return f"https://twitter.com/i/web/status/{tweet_id}"
+
+
+def snowflake_date(tweet_id: str | int | None) -> str | None:
+    """The UTC date a snowflake id encodes, or None for pre-snowflake ids."""
+    if tweet_id is None:
+        return None
+    n = int(tweet_id)
+    if n < FIRST_SNOWFLAKE or n >= 1 << 63:
+        return None
+    ms = (n >> 22) + TWITTER_EPOCH_MS
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+def find_links(text: str) -> list[str]:
+    """Every t.co and pic link in text, normalised, once each, in order."""
+    seen: dict[str, None] = {}
+    for m in LINK_RE.finditer(text):
+        if m.group(1):
+            seen.setdefault(f"https://t.co/{m.group(1)}")
+        else:
+            seen.setdefault(f"https://pic.twitter.com/{m.group(2)}")
+    return list(seen)
+
+
+def link_code(link: str) -> str:
+    """The t.co code of a normalised link (a pic code is a t.co code)."""
+    return link.rsplit("/", 1)[1]

@@ -1,0 +1,77 @@
+"""Settings: defaults, then archiver.toml, then ARCHIVER_* environment variables.
+
+Endpoints are URL templates so tests (and users behind a mirror) can point
+them anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+from .errors import ArchiverError
+
+CONFIG_NAME = "archiver.toml"
+
+
+@dataclass
+class Settings:
+    archive: str = "archive"
+    tco_url: str = "https://t.co/{code}"
+    embed_url: str = "https://platform.twitter.com/embed/Tweet.html?id={id}"
+    syndication_url: str = "https://cdn.syndication.twimg.com/tweet-result?id={id}&token={token}"
+    oembed_url: str = "https://publish.twitter.com/oembed?url={url}"
+    status_url: str = "https://x.com/{handle}/status/{id}"
+    browser: str = ""
+    concurrency: int = 4
+    timeout: float = 20.0
+    max_source_mb: float = 32.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def max_source_bytes(self) -> int:
+        return int(self.max_source_mb * 1024 * 1024)
+
+
+def _coerce(name: str, raw, kind):
+    try:
+        value = kind(raw)
+    except (TypeError, ValueError):
+        raise ArchiverError(f"setting {name.upper()}: {raw!r} is not a {kind.__name__}") from None
+    if kind in (int, float) and value <= 0:
+        raise ArchiverError(f"setting {name.upper()}: must be positive, not {raw!r}")
+    return value
+
+
+def load(config: str | os.PathLike | None = None, env: dict | None = None) -> Settings:
+    """Read settings; an explicit --config file must exist, ./archiver.toml may."""
+    env = os.environ if env is None else env
+    values: dict = {}
+    path = Path(config) if config else Path(CONFIG_NAME)
+    if config and not path.is_file():
+        raise ArchiverError(f"config file not found: {path}")
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ArchiverError(f"cannot read {path}: {exc}") from exc
+        values.update({str(k).lower(): v for k, v in data.items()})
+    known = {f.name: f for f in fields(Settings) if f.name != "extra"}
+    for name in known:
+        key = f"ARCHIVER_{name.upper()}"
+        if env.get(key):
+            values[name] = env[key]
+    settings = Settings()
+    for name, raw in values.items():
+        if name not in known:
+            settings.extra[name] = raw
+            continue
+        kind = type(getattr(settings, name))
+        setattr(settings, name, _coerce(name, raw, kind) if kind is not str else str(raw))
+    return settings
