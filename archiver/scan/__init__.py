@@ -46,10 +46,9 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
     if sniff_html(data):
         article = _scan_html(data, text, source)
     else:
-        lines = [" ".join(line.split()) for line in text.splitlines()]
-        lines = [line for line in lines if line]
-        embeds = plaintext.find_embeds(lines) if plaintext.QUICK.search(text) else []
-        title = lines[0][:500] if lines else None
+        units = plaintext.text_units(text)
+        embeds = plaintext.find_embeds(units) if plaintext.QUICK.search(text) else []
+        title = units[0].split("\n")[0][:500] if units else None
         article = Article(source=source, title=title, kind="text", content_hash=digest)
         article.embeds = embeds
     article.content_hash = digest

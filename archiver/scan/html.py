@@ -39,9 +39,13 @@ _BLOCK_TAGS = {
 _TIMELINE = re.compile(r"timeline|/srv/timeline-profile|twitter-timeline", re.IGNORECASE)
 
 
+# huge_tree lifts libxml2's nesting limit (256), past which it silently drops content.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+
 def parse(text: str):
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
 
@@ -147,29 +151,41 @@ def _looks_like_tweet(bq) -> bool:
     return bool(anchors) and bool(re.search(r"\(@" + HANDLE + r"\)", bq.text_content()))
 
 
-def element_lines(el) -> list[str]:
-    """The element's text as lines: <br> and block boundaries break lines."""
+def element_lines(el, br: str = "\n") -> list[str]:
+    """The element's text as lines: <br> and block boundaries break lines.
+
+    With br="\v", a <br> stays inside its line as "\n": a block is one unit.
+
+    Iterative, so deeply nested markup cannot exhaust the stack.
+    """
     parts: list[str] = []
-
-    def walk(node) -> None:
-        if not isinstance(node.tag, str):  # comments, processing instructions
-            if node.tail:
+    skip_depth = 0
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else None
+        hidden = tag in ("script", "style", "template", "noscript")
+        if event == "start":
+            if hidden:
+                skip_depth += 1
+            if tag == "br":
+                parts.append(br)
+            elif tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if tag and not skip_depth and node.text:
+                parts.append(node.text)
+        else:
+            if hidden:
+                skip_depth -= 1
+            if tag in _BLOCK_TAGS and tag != "br":
+                parts.append("\n")
+            if node is not el and node.tail and not skip_depth:
                 parts.append(node.tail)
-            return
-        block = node.tag in _BLOCK_TAGS
-        if block:
-            parts.append("\n")
-        if node.text and node.tag not in ("script", "style", "template", "noscript"):
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-        if block:
-            parts.append("\n")
-        if node.tail and node is not el:
-            parts.append(node.tail)
-
-    walk(el)
-    return [" ".join(line.split()) for line in "".join(parts).split("\n") if line.strip()]
+    lines = []
+    for line in "".join(parts).split("\n"):
+        sub = [" ".join(x.split()) for x in line.split("\v")]
+        joined = "\n".join(x for x in sub if x)
+        if joined:
+            lines.append(joined)
+    return lines
 
 
 def _from_blockquote(bq, form: str) -> Embed:
@@ -298,4 +314,4 @@ def page_lines(doc, skip) -> list[str]:
             el.drop_tree()
     for el in body.xpath(".//script|.//style|.//template|.//noscript"):
         el.drop_tree()
-    return element_lines(body)
+    return element_lines(body, br="\v")

@@ -25,6 +25,7 @@ _SENTENCE_END = re.compile(r"[.!?\u2026\"\u201d')\]]$")
 # How far a tweet's text may continue past its attribution line.
 MAX_CONTINUATION_LINES = 8
 MAX_TWEET_CHARS = 4000
+MAX_BLOCK_LINES = 12
 
 
 def match_attribution(line: str):
@@ -36,23 +37,50 @@ def match_attribution(line: str):
     return None
 
 
-def find_embeds(lines: list[str]) -> list[Embed]:
-    """Plain-text tweets in a list of non-empty, whitespace-normalised lines."""
-    attributions = {i: m for i, line in enumerate(lines) if (m := match_attribution(line))}
+def text_units(text: str) -> list[str]:
+    """The paragraphs of a plain-text article, each whitespace-normalised.
+
+    Where blank lines separate short blocks, a block is a paragraph and its
+    lines (a tweet's line breaks) stay inside it as "\n"; otherwise, as in
+    text extracted one paragraph per line, every line is a paragraph.
+    """
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    blocks, current = [], []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    if len(blocks) >= 3 and max(len(b) for b in blocks) <= MAX_BLOCK_LINES:
+        return ["\n".join(block) for block in blocks]
+    return [line for line in lines if line]
+
+
+def find_embeds(units: list[str]) -> list[Embed]:
+    """Plain-text tweets in a list of paragraphs (see text_units)."""
+    attributions = {}
+    for i, unit in enumerate(units):
+        head, _, last = unit.rpartition("\n")
+        m = match_attribution(last)
+        if m:
+            attributions[i] = (m, head)
     if not attributions:
         return []
     used: set[int] = set(attributions)
     embeds: list[Embed] = []
-    for i, m in sorted(attributions.items()):
+    for i, (m, head) in sorted(attributions.items()):
         before: list[str] = []
-        pre = m.group("pre").strip()
+        pre = "\n".join(x for x in (head.strip(), m.group("pre").strip()) if x)
         if pre:
             before.append(pre)
-        elif i > 0 and (i - 1) not in used and len(lines[i - 1]) <= MAX_TWEET_CHARS:
-            before.append(lines[i - 1])
+        elif i > 0 and (i - 1) not in used and len(units[i - 1]) <= MAX_TWEET_CHARS:
+            before.append(units[i - 1])
             used.add(i - 1)
 
-        after = _continuation(lines, i, before, attributions, used)
+        after = _continuation(units, i, before, attributions, used)
         used.update(range(i + 1, i + 1 + len(after)))
         text = "\n".join(before + after) or None
         embeds.append(
@@ -89,7 +117,8 @@ def _continuation(lines, i, before, attributions, used) -> list[str]:
         if ends_tweet:
             # A line ending in a link right before another attribution is that
             # tweet's own text, not ours.
-            if j + 1 in attributions and not attributions[j + 1].group("pre").strip():
+            following = attributions.get(j + 1)
+            if following and not (following[1] or following[0].group("pre").strip()):
                 return []
             return lines[i + 1 : j + 1]
     return []

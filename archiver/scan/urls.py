@@ -67,14 +67,19 @@ def snowflake_date(tweet_id: str | int | None) -> str | None:
 
 
 def find_links(text: str) -> list[str]:
-    """Every t.co and pic link in text, normalised, once each, in order."""
-    seen: dict[str, None] = {}
+    """Every t.co and pic link in text, normalised, once per code, in order.
+
+    A media link is written pic.twitter.com/CODE with the href https://t.co/CODE:
+    one link, listed in its pic form.
+    """
+    seen: dict[str, bool] = {}
     for m in LINK_RE.finditer(text):
-        if m.group(1):
-            seen.setdefault(f"https://t.co/{m.group(1)}")
-        else:
-            seen.setdefault(f"https://pic.twitter.com/{m.group(2)}")
-    return list(seen)
+        code = m.group(1) or m.group(2)
+        seen[code] = seen.get(code, False) or m.group(2) is not None
+    return [
+        f"https://pic.twitter.com/{code}" if pic else f"https://t.co/{code}"
+        for code, pic in seen.items()
+    ]
 
 
 def link_code(link: str) -> str:
