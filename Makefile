@@ -12,7 +12,7 @@ ARCHIVE ?= archive/
 .PHONY: archive test setup chromium lint clean
 
 archive: setup
-	$(BIN)/archiver --archive $(ARCHIVE) scan $(SEEDS)
+	$(BIN)/archiver --archive $(ARCHIVE) run $(SEEDS) || [ $$? -eq 1 ]  # 1: complete, with failures recorded
 
 test: setup
 	$(BIN)/python -m pytest

@@ -144,6 +144,67 @@ def _format_article(result) -> str:
     return "\n".join(lines)
 
 
+def _fetch(settings, quiet: bool):
+    from .runner import run_fetch
+    from .store import Store
+
+    progress = None if quiet else (lambda message: click.echo(message, err=True))
+    store = Store(settings.archive)
+    try:
+        return run_fetch(settings, store, progress=progress)
+    finally:
+        store.close()
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@click.pass_context
+def run(ctx, sources, quiet):
+    """Scan SOURCES, then fetch and capture every post and link that is due.
+
+    The nightly job: new articles are scanned, links resolved, posts fetched,
+    classified and captured; what failed is tried again on the next run.
+
+    Example: archiver run seeds/ https://example.com/news/story.html
+    """
+    from .errors import ArchiverError
+    from .scanning import scan_sources
+
+    settings = _settings(ctx)
+    try:
+        scanned = scan_sources(
+            list(sources), settings,
+            on_result=lambda r: None if quiet else click.echo(_format_article(r), err=True),
+            on_error=lambda e: click.echo(f"Error: {e}", err=True),
+        )
+        report = _fetch(settings, quiet)
+    except ArchiverError as exc:
+        fail(str(exc))
+    click.echo(scanned.summary())
+    click.echo(report.summary())
+    sys.exit(EXIT_SOME_FAILED if scanned.failed or report.failures else EXIT_OK)
+
+
+@cli.command()
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@click.pass_context
+def fetch(ctx, quiet):
+    """Fetch and capture the posts and links that are pending or due for retry.
+
+    Example: archiver fetch --quiet
+    """
+    from .errors import ArchiverError
+
+    settings = _settings(ctx)
+    try:
+        report = _fetch(settings, quiet)
+    except ArchiverError as exc:
+        fail(str(exc))
+    click.echo(report.summary())
+    sys.exit(EXIT_SOME_FAILED if report.failures else EXIT_OK)
+
+
 @cli.command()
 @click.argument("handle")
 @output_options

@@ -99,8 +99,35 @@ def _initial_schema(db: sqlite_utils.Database) -> None:
     db["posts"].enable_fts(["text", "author"], create_triggers=True, tokenize="unicode61")
 
 
+def _fetch_columns(db: sqlite_utils.Database) -> None:
+    """What the fetcher learns: live data, retry bookkeeping, quoted posts."""
+    posts = db["posts"]
+    for name, kind in [
+        ("created_at", str), ("media", str), ("edited", int), ("edit_info", str),
+        ("attempts", int), ("last_error", str), ("next_attempt_at", str), ("checked_at", str),
+        ("archived_at", str),
+    ]:
+        posts.add_column(name, kind)
+    db.execute("UPDATE posts SET attempts = 0")
+    db["posts"].create_index(["next_attempt_at"])
+    for name, kind in [("attempts", int), ("next_attempt_at", str), ("note", str)]:
+        db["links"].add_column(name, kind)
+    db.execute("UPDATE links SET attempts = 0")
+    db["post_quotes"].create(
+        {"quoter_pk": int, "quoted_pk": int, "via": str},
+        pk=("quoter_pk", "quoted_pk"),
+        foreign_keys=[("quoter_pk", "posts", "pk"), ("quoted_pk", "posts", "pk")],
+    )
+    db["post_quotes"].create_index(["quoted_pk"])
+    # Live text is searchable too: rebuild the index over three columns.
+    db["posts"].disable_fts()
+    db["posts"].enable_fts(
+        ["text", "author", "live_text"], create_triggers=True, tokenize="unicode61"
+    )
+
+
 # Append only: each migration runs once, in order, and is recorded by name.
-MIGRATIONS = [("0001_initial", _initial_schema)]
+MIGRATIONS = [("0001_initial", _initial_schema), ("0002_fetch", _fetch_columns)]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
@@ -338,3 +365,4 @@ class Store:
 
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+

@@ -1,0 +1,104 @@
+"""Capture folders on disk: ARCHIVE/snapshots/<platform>/<id>/<UTC timestamp>/.
+
+Every file is written under a temporary name and renamed when complete; the
+folder itself is assembled under a temporary name too, with a manifest.json
+listing each file's size, SHA-256, source URL and HTTP status, and renamed into
+place last. Only then does the database learn of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+PARTIAL_SUFFIX = ".partial"
+_SAFE_ID = re.compile(r"^[0-9]{1,20}$")
+_SAFE_PLATFORM = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+@dataclass
+class Piece:
+    """One file of a capture, before it is written."""
+
+    name: str
+    kind: str
+    data: bytes
+    source_url: str | None = None
+    http_status: int | None = None
+
+
+@dataclass
+class Written:
+    kind: str
+    path: str  # relative to the archive folder
+    sha256: str
+    size: int
+    source_url: str | None
+    http_status: int | None
+    captured_at: str
+
+
+def capture_folder(archive_dir: Path, platform: str, post_id: str, stamp: str) -> Path:
+    """The folder for one capture, built only from validated parts."""
+    if not _SAFE_PLATFORM.match(platform) or not _SAFE_ID.match(post_id):
+        raise ValueError(f"unsafe capture path parts: {platform!r}, {post_id!r}")
+    return archive_dir / "snapshots" / platform / post_id / stamp
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def write_capture(archive_dir: Path, platform: str, post_id: str, stamp: str,
+                  captured_at: str, pieces: list[Piece]) -> list[Written]:
+    final = capture_folder(archive_dir, platform, post_id, stamp)
+    n = 1
+    while final.exists():  # two captures within the same second
+        n += 1
+        final = final.with_name(f"{stamp}-{n}")
+    partial = final.with_name(final.name + PARTIAL_SUFFIX)
+    partial.mkdir(parents=True, exist_ok=True)
+    try:
+        written, manifest = [], []
+        for piece in pieces:
+            _write_file(partial / piece.name, piece.data)
+            digest = hashlib.sha256(piece.data).hexdigest()
+            manifest.append({
+                "name": piece.name, "kind": piece.kind, "size": len(piece.data),
+                "sha256": digest, "source_url": piece.source_url,
+                "http_status": piece.http_status, "captured_at": captured_at,
+            })
+            rel = (final / piece.name).relative_to(archive_dir).as_posix()
+            written.append(Written(piece.kind, rel, digest, len(piece.data), piece.source_url,
+                                   piece.http_status, captured_at))
+        body = {"platform": platform, "id": post_id, "captured_at": captured_at,
+                "files": manifest}
+        _write_file(partial / "manifest.json",
+                    json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8"))
+        os.replace(partial, final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return written
+
+
+def remove_partials(archive_dir: Path) -> int:
+    """Folders a killed run left half-written. Returns how many were removed."""
+    root = archive_dir / "snapshots"
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for partial in root.glob(f"*/*/*{PARTIAL_SUFFIX}"):
+        shutil.rmtree(partial, ignore_errors=True)
+        removed += 1
+    return removed

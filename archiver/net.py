@@ -1,0 +1,179 @@
+"""HTTP for the fetcher: one requests session, an address guard, caps on size and
+time, and retries with backoff for the answers that deserve one.
+
+Hosts named by the endpoint settings are trusted. Any other target on a
+loopback, private, link-local or reserved address (after DNS resolution) is
+refused before a request is made.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import requests
+
+from .settings import Settings
+
+# t.co answers a browser with an HTML page and anything else with a 301; we
+# want the 301 (reference §2).
+USER_AGENT = "archiver/0.1 (embed archiver; +https://pypi.org/project/archiver/)"
+MAX_BODY_BYTES = 8 * 1024 * 1024
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+MAX_RETRY_AFTER = 120.0
+
+
+class FetchRefused(Exception):
+    """The target may not be requested (scheme or address)."""
+
+
+class Unreachable(Exception):
+    """The target's host name does not resolve."""
+
+
+@dataclass
+class Answer:
+    url: str
+    status: int | None = None
+    headers: dict = field(default_factory=dict)
+    body: bytes = b""
+    error: str | None = None  # a transport failure, after retries
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def describe(self) -> str:
+        return self.error or f"HTTP {self.status}"
+
+
+def trusted_hosts(settings: Settings) -> set[str]:
+    hosts = set()
+    for template in (settings.tco_url, settings.embed_url, settings.syndication_url,
+                     settings.oembed_url, settings.status_url):
+        host = urlsplit(template.replace("{", "").replace("}", "")).hostname
+        if host:
+            hosts.add(host.lower())
+    return hosts
+
+
+def _blocked(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_reserved
+            or ip.is_multicast or ip.is_unspecified)
+
+
+class Client:
+    def __init__(self, settings: Settings, retries: int = 3, backoff: float = 0.5,
+                 sleep=time.sleep):
+        self.settings = settings
+        self.timeout = settings.timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.sleep = sleep
+        self.trusted = trusted_hosts(settings)
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.trust_env = False  # no proxies or netrc picked up from the environment
+
+    def close(self) -> None:
+        self.session.close()
+
+    def check(self, url: str) -> None:
+        """Raise FetchRefused unless url may be requested; Unreachable if its host doesn't resolve."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchRefused(f"not an http(s) URL: {url[:200]}")
+        host = (parts.hostname or "").lower()
+        if not host:
+            raise FetchRefused(f"no host in {url[:200]}")
+        if host in self.trusted:
+            return
+        try:
+            infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
+                                       proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise Unreachable(f"{host} does not resolve ({exc})") from None
+        for info in infos:
+            address = info[4][0]
+            if _blocked(address):
+                raise FetchRefused(f"refused {host}: {address} is a non-public address")
+
+    def get(self, url: str, *, retry: bool = True, headers: dict | None = None,
+            max_bytes: int = MAX_BODY_BYTES) -> Answer:
+        """GET without following redirects; transient failures are retried with backoff."""
+        self.check(url)
+        attempts = self.retries if retry else 1
+        answer = Answer(url)
+        for attempt in range(1, attempts + 1):
+            answer = self._once(url, headers, max_bytes)
+            answer.attempts = attempt
+            transient = answer.error is not None or answer.status in RETRY_STATUSES
+            if not transient or attempt == attempts:
+                break
+            self.sleep(self._delay(answer, attempt))
+        return answer
+
+    def _delay(self, answer: Answer, attempt: int) -> float:
+        retry_after = answer.headers.get("retry-after")
+        if retry_after:
+            try:
+                return min(max(float(retry_after), 0.0), MAX_RETRY_AFTER)
+            except ValueError:
+                try:
+                    when = parsedate_to_datetime(retry_after).timestamp()
+                    return min(max(when - time.time(), 0.0), MAX_RETRY_AFTER)
+                except (TypeError, ValueError):
+                    pass
+        return self.backoff * (2 ** (attempt - 1))
+
+    def _once(self, url: str, headers: dict | None, max_bytes: int) -> Answer:
+        deadline = time.monotonic() + self.timeout * 3
+        try:
+            with self.session.get(url, headers=headers, allow_redirects=False, stream=True,
+                                  timeout=self.timeout) as response:
+                answer = Answer(url, response.status_code,
+                                {k.lower(): v for k, v in response.headers.items()})
+                chunks, total = [], 0
+                for chunk in response.iter_content(65536):
+                    chunks.append(chunk)
+                    total += len(chunk)
+                    if total > max_bytes:
+                        return Answer(url, response.status_code, answer.headers,
+                                      error=f"answer larger than {max_bytes} bytes")
+                    if time.monotonic() > deadline:
+                        return Answer(url, response.status_code, answer.headers,
+                                      error=f"answer too slow (over {self.timeout * 3:.0f} s)")
+                answer.body = b"".join(chunks)
+                return answer
+        except requests.Timeout:
+            return Answer(url, error=f"timed out after {self.timeout:g} s")
+        except requests.ConnectionError as exc:
+            text = str(exc)
+            if "NameResolutionError" in text or "Name or service not known" in text:
+                host = urlsplit(url).hostname
+                return Answer(url, error=f"{host} does not resolve (no network?)")
+            if "Connection reset" in text or "RemoteDisconnected" in text:
+                return Answer(url, error="connection reset by the server")
+            return Answer(url, error=f"connection failed: {_short(exc)}")
+        except requests.RequestException as exc:
+            return Answer(url, error=f"request failed: {_short(exc)}")
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    for marker in ("Caused by ", "Failed to establish a new connection: "):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    return text.strip("()'\" ")[:200]

@@ -1,0 +1,241 @@
+"""The fetch stage: resolve every due link, learn ids, fetch and classify every
+due post, capture what exists, and record it all.
+
+HTTP runs in worker threads (requests), the browser in asyncio (Playwright);
+every database write happens on the loop's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from . import evidence
+from .capture import BrowserMissing, Capture, Capturer
+from .ledger import FetchLedger
+from .net import Answer, Client, FetchRefused, Unreachable
+from .resolve import Resolution, resolve
+from .scan.urls import parse_status_url
+from .settings import Settings
+from .sources import oembed, syndication
+from .sources.classify import Verdict, classify
+from .sources.token import syndication_token
+from .store import Store, utcnow
+
+
+@dataclass
+class FetchReport:
+    links: Counter = field(default_factory=Counter)  # resolved / failed
+    posts: Counter = field(default_factory=Counter)  # by status
+    ids_learned: int = 0
+    quotes: int = 0
+    captures: int = 0
+    fatal: str | None = None
+
+    @property
+    def failures(self) -> int:
+        return self.links["failed"] + self.posts["failed"]
+
+    def summary(self) -> str:
+        links = ", ".join(f"{n} {k}" for k, n in sorted(self.links.items())) or "none due"
+        posts = ", ".join(f"{n} {k}" for k, n in sorted(self.posts.items())) or "none due"
+        text = f"Links: {links}. Posts: {posts}."
+        if self.ids_learned:
+            text += f" Ids learned from links: {self.ids_learned}."
+        if self.quotes:
+            text += f" Quoted posts found: {self.quotes}."
+        return text + f" Capture folders written: {self.captures}."
+
+
+def _stamp(now: str) -> str:
+    return now.replace("-", "").replace(":", "")
+
+
+class Fetcher:
+    def __init__(self, settings: Settings, store: Store,
+                 progress: Callable[[str], None] | None = None,
+                 clock: Callable[[], str] = utcnow):
+        self.settings = settings
+        self.store = store
+        self.ledger = FetchLedger(store)
+        self.progress = progress or (lambda message: None)
+        self.clock = clock
+        self.report = FetchReport()
+        self._capturer: Capturer | None = None
+        self._browser_error: str | None = None
+        self._capturer_lock = asyncio.Lock()
+
+    def run(self) -> FetchReport:
+        evidence.remove_partials(self.store.archive_dir)
+        asyncio.run(self._run())
+        return self.report
+
+    async def _run(self) -> None:
+        workers = max(4, self.settings.concurrency * 2)
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
+        self.client = Client(self.settings)
+        try:
+            await self._resolve_links()
+            self._learn_from_links()
+            seen: set[int] = set()
+            for _wave in range(2):  # the second wave: posts quoted by the first
+                due = [p for p in self.ledger.posts_due(self.clock()) if p["pk"] not in seen]
+                if not due:
+                    break
+                seen.update(p["pk"] for p in due)
+                limit = asyncio.Semaphore(self.settings.concurrency)
+
+                async def one(post):
+                    async with limit:
+                        await self._process(post)
+
+                await asyncio.gather(*(one(p) for p in due))
+        finally:
+            if self._capturer is not None:
+                await self._capturer.__aexit__(None, None, None)
+            self.client.close()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _in_thread(self, func, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
+
+    # -- links ----------------------------------------------------------------
+    async def _resolve_links(self) -> None:
+        codes = self.ledger.links_due(self.clock())
+        limit = asyncio.Semaphore(max(self.settings.concurrency, 4))
+
+        async def one(code):
+            async with limit:
+                try:
+                    result = await self._in_thread(resolve, self.client, code)
+                except Exception as exc:  # a bug must not lose the other links
+                    result = Resolution(code, error=f"internal error: {exc!r}", transient=True)
+            now = self.clock()
+            self.ledger.save_resolution(result, now, retry_at=now)
+            self.report.links["failed" if result.error else "resolved"] += 1
+            self.progress(f"link {code}: {result.error or result.resolved}")
+
+        await asyncio.gather(*(one(code) for code in codes))
+
+    def _learn_from_links(self) -> None:
+        """A pic code leads back to its own post: that gives a plain-text tweet its id.
+        Any other status URL among a post's links is a post it quotes."""
+        now = self.clock()
+        merged: dict[int, int] = {}
+        for pk, post_id, handle, _code, is_pic, resolved in self.ledger.resolved_status_links():
+            pk = merged.get(pk, pk)
+            parsed = parse_status_url(resolved)
+            if not parsed:
+                continue
+            url_handle, status_id = parsed
+            if post_id is None:
+                row = self.store.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
+                post_id = row[0] if row else None
+            if is_pic and post_id is None:
+                if handle and url_handle and handle.lower() != url_handle.lower():
+                    continue  # media of another account's post: not this tweet's id
+                new_pk = self.store.assign_post_id(pk, status_id, url_handle, now=now)
+                merged[pk] = new_pk
+                self.report.ids_learned += 1
+            elif status_id != post_id and not (is_pic and post_id):
+                url = self.settings.status_url.format(handle=url_handle or "i", id=status_id)
+                _, created = self.ledger.add_quote(pk, "twitter", status_id, url_handle, url,
+                                                   "link", now)
+                self.report.quotes += created
+
+    # -- posts ----------------------------------------------------------------
+    async def _process(self, post: dict) -> None:
+        pk = post["pk"]
+        if not post["id"]:
+            errors = self.ledger.post_link_errors(pk)
+            reason = "id not known: " + (
+                f"its links could not be resolved ({errors[0]})" if errors
+                else "no link of the post leads back to it"
+            )
+            self._save(pk, Verdict("failed", reason), post)
+            return
+        post_id = post["id"]
+        try:
+            synd_answer, oembed_answer = await asyncio.gather(
+                self._in_thread(self._get, self._syndication_url(post_id)),
+                self._in_thread(self._get, self._oembed_url(post)),
+            )
+            verdict = classify(syndication.read(synd_answer),
+                               oembed.read(oembed_answer, post_id))
+            pieces = [
+                evidence.Piece(name, kind, a.body, a.url, a.status)
+                for name, kind, a in (("syndication.json", "syndication", synd_answer),
+                                      ("oembed.json", "oembed", oembed_answer))
+                if a.status is not None
+            ]
+            if verdict.status == "archived":
+                capture = await self._capture(self.settings.embed_url.format(id=post_id))
+                if capture.error:
+                    verdict = Verdict("failed", f"post found, capture failed: {capture.error}",
+                                      verdict.data, retry=True)
+                else:
+                    pieces += capture.pieces
+                self._follow_quote(pk, verdict)
+            files = []
+            if verdict.status != "failed" and pieces:
+                now = self.clock()
+                files = await self._in_thread(
+                    evidence.write_capture, self.store.archive_dir, "twitter", post_id,
+                    _stamp(now), now, pieces,
+                )
+                self.report.captures += 1
+        except Exception as exc:  # one post's trouble never stops the others
+            verdict, files = Verdict("failed", f"internal error: {exc!r}", retry=True), []
+        self._save(pk, verdict, post, files)
+
+    def _save(self, pk: int, verdict: Verdict, post: dict, files=()) -> None:
+        now = self.clock()
+        self.ledger.save_outcome(pk, verdict.status, verdict.reason, now, data=verdict.data,
+                                 files=list(files), retry_at=now)
+        self.report.posts[verdict.status] += 1
+        who = f"@{post['handle']}" if post.get("handle") else ""
+        self.progress(f"post {post['id'] or '?'} {who}: {verdict.status}")
+
+    def _follow_quote(self, pk: int, verdict: Verdict) -> None:
+        data = verdict.data
+        if not data or not data.quoted_id or self.ledger.is_quoted_only(pk):
+            return
+        url = self.settings.status_url.format(handle=data.quoted_handle or "i", id=data.quoted_id)
+        _, created = self.ledger.add_quote(pk, "twitter", data.quoted_id, data.quoted_handle,
+                                           url, "syndication", self.clock())
+        self.report.quotes += created
+
+    def _get(self, url: str) -> Answer:
+        try:
+            return self.client.get(url)
+        except (FetchRefused, Unreachable) as exc:
+            return Answer(url, error=str(exc))
+
+    def _syndication_url(self, post_id: str) -> str:
+        return self.settings.syndication_url.format(id=post_id, token=syndication_token(post_id))
+
+    def _oembed_url(self, post: dict) -> str:
+        status = f"https://twitter.com/{post['handle'] or 'i/web'}/status/{post['id']}"
+        return self.settings.oembed_url.format(url=quote(status, safe=""))
+
+    async def _capture(self, url: str) -> Capture:
+        async with self._capturer_lock:
+            if self._capturer is None and self._browser_error is None:
+                capturer = Capturer(self.settings)
+                try:
+                    await capturer.__aenter__()
+                    self._capturer = capturer
+                except BrowserMissing as exc:
+                    self._browser_error = str(exc)
+        if self._capturer is None:
+            return Capture(error=self._browser_error)
+        return await self._capturer.capture(url)
+
+
+def run_fetch(settings: Settings, store: Store, progress=None, clock=utcnow) -> FetchReport:
+    return Fetcher(settings, store, progress, clock).run()
+

@@ -1,0 +1,24 @@
+"""Preserved text (from the article) against live text (from the platform)."""
+
+from __future__ import annotations
+
+import re
+
+_LINK = re.compile(
+    r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)", re.IGNORECASE
+)
+
+
+def normalise(text: str) -> str:
+    """Links by code only (an article shows pic.twitter.com/X where the post has
+    https://t.co/X), whitespace collapsed, typographic quotes made plain."""
+    text = _LINK.sub(lambda m: f"<{m.group(1)}>", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+    text = text.replace("\u201d", '"').replace("\u2026", "...")
+    return " ".join(text.split())
+
+
+def texts_differ(preserved: str | None, live: str | None) -> bool:
+    if not preserved or not live:
+        return False
+    return normalise(preserved) != normalise(live)

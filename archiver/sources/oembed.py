@@ -1,0 +1,57 @@
+"""The oEmbed endpoint: a fallback and a second opinion (answer -> Finding)."""
+
+from __future__ import annotations
+
+import json
+
+from ..net import Answer
+from ..scan import html as markup
+from ..scan.urls import parse_status_url
+from .syndication import Finding, PostData
+
+
+def read(answer: Answer, tweet_id: str) -> Finding:
+    if answer.error:
+        return Finding("error", f"oEmbed: {answer.error}")
+    if answer.status == 404:
+        return Finding("not_found", "oEmbed: HTTP 404")
+    if answer.status == 403:
+        message = _error_message(answer.body) or "forbidden"
+        return Finding("unavailable", f"oEmbed: HTTP 403: {message}")
+    if answer.status != 200:
+        return Finding("error", f"oEmbed: HTTP {answer.status}")
+    try:
+        data = json.loads(answer.body.decode("utf-8"))
+        fragment = data["html"]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        looks_html = answer.body.lstrip()[:1] == b"<"
+        what = "an HTML page (login wall?)" if looks_html else "invalid JSON"
+        return Finding("error", f"oEmbed: answered {what} where JSON was expected")
+    doc = markup.parse(f"<html><body>{fragment}</body></html>")
+    quotes = doc.xpath("//blockquote") if doc is not None else []
+    if not quotes:
+        return Finding("error", "oEmbed: no blockquote in the answer")
+    embed = markup._from_blockquote(quotes[0], "oembed")
+    if embed.id and embed.id != str(tweet_id):
+        return Finding("error", f"oEmbed: answered for another post ({embed.id})")
+    parsed = parse_status_url(data.get("url")) or (None, None)
+    return Finding(
+        "found",
+        "oEmbed: found",
+        PostData(
+            id=str(tweet_id),
+            handle=embed.handle or parsed[0],
+            author=data.get("author_name") or embed.author,
+            created_at=embed.date,
+            text=embed.text,
+            source="oembed",
+        ),
+    )
+
+
+def _error_message(body: bytes) -> str | None:
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data.get("error") if isinstance(data, dict) else None
