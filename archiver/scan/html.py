@@ -198,7 +198,7 @@ def _from_blockquote(bq, form: str) -> Embed:
             continue
         lines = element_lines(p)
         joined = " ".join(lines)
-        if ATTRIBUTION.search(joined) or (_is_date_paragraph(p)):
+        if _is_attribution_paragraph(joined) or _is_date_paragraph(p):
             attribution_text += " " + joined
             continue
         paragraphs.extend(lines)
@@ -267,6 +267,16 @@ _INLINE_ATTRIBUTION = re.compile(
 def _attribution_inline(text: str):
     matches = list(_INLINE_ATTRIBUTION.finditer(text))
     return matches[-1] if matches else None
+
+
+def _is_attribution_paragraph(text: str) -> bool:
+    """wpautop wraps the attribution in its own <p>: '— Name (@handle) <a>date</a>'."""
+    return bool(ATTRIBUTION.search(text)) or (
+        _LEADING_DASH.match(text) is not None and _attribution_inline(text) is not None
+    )
+
+
+_LEADING_DASH = re.compile(r"\s*(?:[\u2014\u2013\u2015]|&mdash;|--?)\s*\S")
 
 
 def _is_date_paragraph(p) -> bool:
