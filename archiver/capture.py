@@ -6,6 +6,7 @@ One browser per run, a fresh context per page.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -13,10 +14,11 @@ from .browser import find_browser, launch_args
 from .errors import ArchiverError
 from .evidence import Piece
 
-# The embed page builds the post by script after load: wait for its text (or,
-# for a post without text, its card) to be laid out with a size.
+# The embed page builds the post by script after load: wait for its card (the
+# article holding author, text and media) to be laid out with a size and words.
 RENDERED = """() => {
-  const el = document.querySelector('[data-testid="tweetText"]') || document.querySelector('article');
+  const el = document.querySelector('article')
+    || document.querySelector('[data-testid="tweetText"]');
   if (!el) return false;
   const box = el.getBoundingClientRect();
   return box.width > 0 && box.height > 0 && (el.innerText || '').trim().length > 0;
@@ -75,6 +77,40 @@ class Capturer:
             if self._pw:
                 await self._pw.stop()
 
+    async def capture_markup(self, markup: str, source_url: str) -> Capture:
+        """Render markup (an oEmbed answer's blockquote) with scripts off and the
+        network closed: evidence of what the platform's oEmbed said, as it reads
+        without the widget."""
+        from playwright.async_api import Error as PlaywrightError
+
+        context = await self.browser.new_context(
+            viewport={"width": 640, "height": 600}, device_scale_factor=1,
+            java_script_enabled=False, offline=True,
+        )
+        result = Capture(status=200)
+        try:
+            page = await context.new_page()
+            await page.set_content(
+                "<!doctype html><meta charset=utf-8><body style='font:16px sans-serif;"
+                f"max-width:560px;margin:16px'>{markup}</body>", wait_until="load",
+                timeout=self.timeout_ms,
+            )
+            png = await page.screenshot(full_page=True, type="png")
+            html = (await page.content()).encode("utf-8")
+            cdp = await context.new_cdp_session(page)
+            snapshot = await cdp.send("Page.captureSnapshot", {"format": "mhtml"})
+            result.pieces = [
+                Piece("oembed-render.png", "png", png, source_url, 200),
+                Piece("oembed-render.html", "html", html, source_url, 200),
+                Piece("oembed-render.mhtml", "mhtml", snapshot["data"].encode("utf-8"),
+                      source_url, 200),
+            ]
+        except PlaywrightError as exc:
+            result.error = f"browser error: {str(exc).splitlines()[0][:200]}"
+        finally:
+            await context.close()
+        return result
+
     async def capture(self, url: str) -> Capture:
         from playwright.async_api import Error as PlaywrightError
         from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -107,12 +143,12 @@ class Capturer:
             if _NOT_THE_POST.search(body_text) and not await page.query_selector(
                 '[data-testid="tweetText"]'
             ):
-                result.error = f"the embed page shows no post: {' '.join(body_text.split())[:120]!r}"
+                shown = " ".join(body_text.split())[:120]
+                result.error = f"the embed page shows no post: {shown!r}"
                 return result
-            try:
+            with contextlib.suppress(PlaywrightTimeout):
+                # a post whose media keeps loading is still captured
                 await page.wait_for_load_state("networkidle", timeout=3000)
-            except PlaywrightTimeout:
-                pass  # a post whose media keeps loading is still captured
             png = await page.screenshot(full_page=True, type="png")
             html = (await page.content()).encode("utf-8")
             cdp = await context.new_cdp_session(page)

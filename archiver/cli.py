@@ -39,7 +39,8 @@ def output_options(func):
     type=click.Path(file_okay=False),
     envvar="ARCHIVER_ARCHIVE",
     default=None,
-    help="Archive folder holding archive.db and captures [env ARCHIVER_ARCHIVE; default ./archive].",
+    help="Archive folder holding archive.db and captures"
+    " [env ARCHIVER_ARCHIVE; default ./archive].",
 )
 @click.option(
     "--config",
@@ -232,7 +233,7 @@ def lookup(ctx, handle, fmt, since, until, search):
         records = reader.lookup(archive, handle, since=since, until=until, search=search)
     except reader.ArchiveMissing as exc:
         fail(str(exc))
-    except Exception as exc:  # sqlite3.Error without importing more than we need
+    except Exception as exc:  # noqa: BLE001 - sqlite3.Error, without importing more
         fail(f"cannot read the archive: {exc}")
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))

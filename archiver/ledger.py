@@ -91,7 +91,8 @@ class FetchLedger:
                 pk = row[0]
             if pk != quoter_pk:
                 self.conn.execute(
-                    "INSERT OR IGNORE INTO post_quotes (quoter_pk, quoted_pk, via) VALUES (?, ?, ?)",
+                    "INSERT OR IGNORE INTO post_quotes (quoter_pk, quoted_pk, via)"
+                    " VALUES (?, ?, ?)",
                     (quoter_pk, pk, via),
                 )
             return pk, created

@@ -91,7 +91,8 @@ class Client:
         self.session.close()
 
     def check(self, url: str) -> None:
-        """Raise FetchRefused unless url may be requested; Unreachable if its host doesn't resolve."""
+        """Raise FetchRefused unless url may be requested, Unreachable if its host
+        does not resolve."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise FetchRefused(f"not an http(s) URL: {url[:200]}")

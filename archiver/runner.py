@@ -88,17 +88,16 @@ class Fetcher:
                     break
                 seen.update(p["pk"] for p in due)
                 limit = asyncio.Semaphore(self.settings.concurrency)
-
-                async def one(post):
-                    async with limit:
-                        await self._process(post)
-
-                await asyncio.gather(*(one(p) for p in due))
+                await asyncio.gather(*(self._limited(limit, p) for p in due))
         finally:
             if self._capturer is not None:
                 await self._capturer.__aexit__(None, None, None)
             self.client.close()
             self.pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _limited(self, limit: asyncio.Semaphore, post: dict) -> None:
+        async with limit:
+            await self._process(post)
 
     async def _in_thread(self, func, *args):
         return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
@@ -112,7 +111,7 @@ class Fetcher:
             async with limit:
                 try:
                     result = await self._in_thread(resolve, self.client, code)
-                except Exception as exc:  # a bug must not lose the other links
+                except Exception as exc:  # noqa: BLE001 - a bug must not lose the other links
                     result = Resolution(code, error=f"internal error: {exc!r}", transient=True)
             now = self.clock()
             self.ledger.save_resolution(result, now, retry_at=now)
@@ -174,6 +173,14 @@ class Fetcher:
             ]
             if verdict.status == "archived":
                 capture = await self._capture(self.settings.embed_url.format(id=post_id))
+                if capture.error and verdict.data.source == "oembed":
+                    # The embed page reads syndication, which withholds this post:
+                    # what oEmbed showed is the evidence there is.
+                    markup = oembed.markup(oembed_answer)
+                    fallback = await self._capture_markup(markup, oembed_answer.url)
+                    if not fallback.error:
+                        verdict.reason += f"; embed page: {capture.error}; captured oEmbed markup"
+                        capture = fallback
                 if capture.error:
                     verdict = Verdict("failed", f"post found, capture failed: {capture.error}",
                                       verdict.data, retry=True)
@@ -188,7 +195,7 @@ class Fetcher:
                     _stamp(now), now, pieces,
                 )
                 self.report.captures += 1
-        except Exception as exc:  # one post's trouble never stops the others
+        except Exception as exc:  # noqa: BLE001 - one post's trouble never stops the others
             verdict, files = Verdict("failed", f"internal error: {exc!r}", retry=True), []
         self._save(pk, verdict, post, files)
 
@@ -221,6 +228,11 @@ class Fetcher:
     def _oembed_url(self, post: dict) -> str:
         status = f"https://twitter.com/{post['handle'] or 'i/web'}/status/{post['id']}"
         return self.settings.oembed_url.format(url=quote(status, safe=""))
+
+    async def _capture_markup(self, markup: str | None, source_url: str) -> Capture:
+        if not markup or self._capturer is None:
+            return Capture(error="no oEmbed markup to render")
+        return await self._capturer.capture_markup(markup, source_url)
 
     async def _capture(self, url: str) -> Capture:
         async with self._capturer_lock:

@@ -263,7 +263,8 @@ class Store:
         if pk is None:
             pk = self.conn.execute(
                 "INSERT INTO posts (key, platform, id, handle, author, date, date_text, text, url,"
-                " status, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                " status, first_seen, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
                 (post_key(embed), embed.platform, embed.id, *fields.values(), now, now),
             ).lastrowid
         else:
@@ -345,6 +346,7 @@ class Store:
                         "SELECT handle, author, date, date_text, text FROM posts WHERE pk = ?",
                         (pk,),
                     ).fetchone(),
+                    strict=True,
                 )
             )
             self._fill_nulls(target, merged, now)

@@ -16,7 +16,7 @@ from . import html, plaintext
 from .decode import decode
 from .urls import find_links, status_url
 
-__all__ = ["scan_bytes", "decode", "sniff_html"]
+__all__ = ["decode", "scan_bytes", "sniff_html"]
 
 _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|"

@@ -102,7 +102,8 @@ def _fetch(url: str, max_bytes: int, timeout: float) -> Loaded:
             url, stream=True, timeout=timeout, headers={"User-Agent": USER_AGENT}
         ) as response:
             if response.status_code >= 400:
-                raise SourceError(url, f"HTTP {response.status_code} {response.reason or ''}".strip())
+                status = f"HTTP {response.status_code} {response.reason or ''}"
+                raise SourceError(url, status.strip())
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise SourceError(url, _too_large(int(declared), max_bytes))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..net import Answer
-from ..scan import html as markup
+from ..scan import html as tweet_markup
 from ..scan.urls import parse_status_url
 from .syndication import Finding, PostData
 
@@ -27,11 +27,11 @@ def read(answer: Answer, tweet_id: str) -> Finding:
         looks_html = answer.body.lstrip()[:1] == b"<"
         what = "an HTML page (login wall?)" if looks_html else "invalid JSON"
         return Finding("error", f"oEmbed: answered {what} where JSON was expected")
-    doc = markup.parse(f"<html><body>{fragment}</body></html>")
+    doc = tweet_markup.parse(f"<html><body>{fragment}</body></html>")
     quotes = doc.xpath("//blockquote") if doc is not None else []
     if not quotes:
         return Finding("error", "oEmbed: no blockquote in the answer")
-    embed = markup._from_blockquote(quotes[0], "oembed")
+    embed = tweet_markup._from_blockquote(quotes[0], "oembed")
     if embed.id and embed.id != str(tweet_id):
         return Finding("error", f"oEmbed: answered for another post ({embed.id})")
     parsed = parse_status_url(data.get("url")) or (None, None)
@@ -55,3 +55,12 @@ def _error_message(body: bytes) -> str | None:
     except (UnicodeDecodeError, ValueError):
         return None
     return data.get("error") if isinstance(data, dict) else None
+
+
+def markup(answer: Answer) -> str | None:
+    """The html field of a good oEmbed answer."""
+    try:
+        value = json.loads(answer.body.decode("utf-8")).get("html")
+    except (UnicodeDecodeError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None

@@ -31,18 +31,18 @@ def js_to_radix_string(value: float, radix: int = 36) -> str:
             digit = int(fraction)
             frac_digits.append(digit)
             fraction -= digit
-            if fraction > 0.5 or (fraction == 0.5 and digit & 1):
-                if fraction + delta > 1:
-                    # Round up, carrying through digits already written.
-                    while True:
-                        if not frac_digits:
-                            integer += 1
-                            break
-                        last = frac_digits.pop() + 1
-                        if last < radix:
-                            frac_digits.append(last)
-                            break
-                    break
+            rounds_up = fraction > 0.5 or (fraction == 0.5 and digit & 1)
+            if rounds_up and fraction + delta > 1:
+                # Round up, carrying through digits already written.
+                while True:
+                    if not frac_digits:
+                        integer += 1
+                        break
+                    last = frac_digits.pop() + 1
+                    if last < radix:
+                        frac_digits.append(last)
+                        break
+                break
             if fraction < delta:
                 break
     int_digits: list[str] = []

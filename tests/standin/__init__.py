@@ -1,0 +1,25 @@
+"""A stand-in for the network the archiver talks to (t.co, syndication, oEmbed, embed page, X).
+
+Importable without pytest. See server.StandIn for the API.
+"""
+
+from .data import AVAILABILITY, BEHAVIOURS, ENDPOINTS, TRANSPORT, Article, Fault, Link, Media, Tweet
+from .jsnum import js_number_to_string, syndication_token
+from .server import Request, StandIn, standin_fixture
+
+__all__ = [
+    "AVAILABILITY",
+    "BEHAVIOURS",
+    "ENDPOINTS",
+    "TRANSPORT",
+    "Article",
+    "Fault",
+    "Link",
+    "Media",
+    "Request",
+    "StandIn",
+    "Tweet",
+    "js_number_to_string",
+    "standin_fixture",
+    "syndication_token",
+]
