@@ -16,6 +16,7 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_FATAL = 3
+EXIT_LOCKED = 4
 
 
 def fail(message: str, code: int = EXIT_FATAL):
@@ -145,65 +146,167 @@ def _format_article(result) -> str:
     return "\n".join(lines)
 
 
-def _fetch(settings, quiet: bool):
-    from .runner import run_fetch
-    from .store import Store
+class Reporter:
+    """Progress on stderr: a status line on a terminal, a line per event otherwise,
+    nothing but errors with --quiet."""
 
-    progress = None if quiet else (lambda message: click.echo(message, err=True))
-    store = Store(settings.archive)
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, event: dict) -> None:
+        kind = event.get("event")
+        if kind not in ("link", "post", "recheck") or self.quiet:
+            return
+        key = f"{kind}s {event.get('outcome')}"
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if self.tty:
+            line = "  ".join(f"{k}: {n}" for k, n in sorted(self.counts.items()))
+            click.echo(f"\r\x1b[K{line}", err=True, nl=False)
+        elif kind == "link":
+            click.echo(f"link {event['code']}: {event['error'] or event['resolved']}", err=True)
+        else:
+            who = f" @{event['handle']}" if event.get("handle") else ""
+            click.echo(f"{kind} {event['post'] or '?'}{who}: {event['outcome']}"
+                       f" ({event.get('reason')})", err=True)
+
+    def done(self) -> None:
+        if self.tty and self.counts and not self.quiet:
+            click.echo("", err=True)
+
+
+def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=None,
+         retry_failed=False, fetch=True):
+    """Run a job and report it; the work itself is nightly.run_job's."""
+    from .errors import ArchiverError, SourceError
+    from .jobs import LockHeld
+    from .nightly import run_job
+    from .scan.feeds import read_sources_file
+
+    settings = _settings(ctx)
+    specs = list(sources)
     try:
-        return run_fetch(settings, store, progress=progress)
-    finally:
-        store.close()
+        if sources_file:
+            specs += read_sources_file(sources_file)
+    except SourceError as exc:
+        fail(str(exc), EXIT_USAGE)
+    reporter = Reporter(quiet)
+
+    def on_source(result):
+        if result.error:
+            click.echo(f"Error: {result.source}: {result.error}", err=True)
+        elif not quiet and not reporter.tty:
+            click.echo(_format_article(result), err=True)
+
+    try:
+        result = run_job(settings, command, specs, fetch=fetch, recheck_days=recheck,
+                         retry_failed=retry_failed, on_event=reporter, on_source=on_source)
+    except LockHeld as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except ArchiverError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write to the archive at {settings.archive}: {exc}")
+    reporter.done()
+    if result.stale_lock_of and not quiet:
+        click.echo(f"Took over the lock of process {result.stale_lock_of}, which is gone.",
+                   err=True)
+    if result.error:
+        click.echo(f"Error: {result.error}", err=True)
+    if result.scanned_any:
+        click.echo(result.scanned.summary())
+    if result.fetched:
+        click.echo(result.fetched.summary())
+    sys.exit(result.exit_code)
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1)
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False),
+              help="A file listing sources, one per line ('#' starts a comment).")
+@click.option("--recheck", type=click.FloatRange(min=0), metavar="DAYS",
+              help="Also recheck archived posts last checked more than DAYS ago.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 @click.pass_context
-def run(ctx, sources, quiet):
+def run(ctx, sources, sources_file, recheck, quiet):
     """Scan SOURCES, then fetch and capture every post and link that is due.
 
-    The nightly job: new articles are scanned, links resolved, posts fetched,
-    classified and captured; what failed is tried again on the next run.
+    The nightly job: new articles are scanned (feeds and sitemaps expand to the
+    articles they list; unchanged articles are not parsed again), links resolved,
+    posts fetched, classified and captured; what failed is tried again when due.
 
-    Example: archiver run seeds/ https://example.com/news/story.html
+    Example: archiver run --sources newsroom.txt --recheck 30 --quiet
     """
-    from .errors import ArchiverError
-    from .scanning import scan_sources
-
-    settings = _settings(ctx)
-    try:
-        scanned = scan_sources(
-            list(sources), settings,
-            on_result=lambda r: None if quiet else click.echo(_format_article(r), err=True),
-            on_error=lambda e: click.echo(f"Error: {e}", err=True),
-        )
-        report = _fetch(settings, quiet)
-    except ArchiverError as exc:
-        fail(str(exc))
-    click.echo(scanned.summary())
-    click.echo(report.summary())
-    sys.exit(EXIT_SOME_FAILED if scanned.failed or report.failures else EXIT_OK)
+    if not sources and not sources_file:
+        raise click.UsageError("give SOURCES or --sources FILE")
+    _job(ctx, "run", quiet, sources, sources_file, recheck=recheck)
 
 
 @cli.command()
+@click.option("--retry-failed", is_flag=True,
+              help="Also retry posts and links that used up their attempts.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 @click.pass_context
-def fetch(ctx, quiet):
+def fetch(ctx, retry_failed, quiet):
     """Fetch and capture the posts and links that are pending or due for retry.
 
-    Example: archiver fetch --quiet
+    Example: archiver fetch --retry-failed
     """
-    from .errors import ArchiverError
+    _job(ctx, "fetch", quiet, retry_failed=retry_failed)
+
+
+@cli.command()
+@click.option("--days", type=click.FloatRange(min=0), default=30, show_default=True,
+              help="Recheck archived posts last checked more than this many days ago.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@click.pass_context
+def recheck(ctx, days, quiet):
+    """Revisit archived posts: notice deletions and edits since capture.
+
+    A post gone since is marked deleted or unavailable with the date it was
+    first seen gone, and keeps its captures; an edited post gets a new capture.
+
+    Example: archiver recheck --days 7
+    """
+    _job(ctx, "recheck", quiet, recheck=days)
+
+
+@cli.command()
+@output_options
+@click.pass_context
+def status(ctx, fmt):
+    """Print the archive's totals, what is due, and the last runs.
+
+    Example: archiver status --json
+    """
+    import json
+
+    from . import clock
+    from .status import ArchiveMissing, archive_status
 
     settings = _settings(ctx)
     try:
-        report = _fetch(settings, quiet)
-    except ArchiverError as exc:
+        data = archive_status(settings, clock.make_clock(settings.now)())
+    except ArchiveMissing as exc:
         fail(str(exc))
-    click.echo(report.summary())
-    sys.exit(EXIT_SOME_FAILED if report.failures else EXIT_OK)
+    if fmt:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2 if fmt == "json" else None))
+        return
+    click.echo(f"Archive: {data['archive']}")
+    click.echo(f"Articles: {data['articles']} ({data['source_failures']} sources failed)")
+    click.echo("Posts: " + ", ".join(f"{n} {k}" for k, n in data["posts"].items()))
+    click.echo(f"Links: {data['links']['resolved']} resolved, {data['links']['failed']} failed,"
+               f" {data['links']['pending']} pending")
+    click.echo(f"Due now: {data['due']['posts']} posts, {data['due']['links']} links;"
+               f" waiting for --retry-failed: {data['due']['exhausted']}")
+    if data["due"]["next_at"]:
+        click.echo(f"Next retry due at {data['due']['next_at']}")
+    for r in data["runs"]:
+        state = ("running or interrupted" if r["ended_at"] is None
+                 else f"exit {r['exit_code']}")
+        click.echo(f"Run {r['id']} {r['command']} {r['started_at']} - {r['ended_at'] or '?'}:"
+                   f" {state}")
 
 
 @cli.command()

@@ -92,13 +92,21 @@ def write_capture(archive_dir: Path, platform: str, post_id: str, stamp: str,
     return written
 
 
-def remove_partials(archive_dir: Path) -> int:
-    """Folders a killed run left half-written. Returns how many were removed."""
+def remove_unreferenced(archive_dir: Path, referenced: set[str]) -> int:
+    """Remove capture folders no record references: half-written ones, and complete
+    ones a killed run never recorded. `referenced` holds folder paths relative to
+    the archive. Returns how many were removed."""
     root = archive_dir / "snapshots"
     if not root.is_dir():
         return 0
     removed = 0
-    for partial in root.glob(f"*/*/*{PARTIAL_SUFFIX}"):
-        shutil.rmtree(partial, ignore_errors=True)
+    for folder in root.glob("*/*/*"):
+        rel = folder.relative_to(archive_dir).as_posix()
+        if rel in referenced or not folder.is_dir():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
         removed += 1
+    for empty in sorted(root.glob("*/*"), reverse=True):
+        if empty.is_dir() and not any(empty.iterdir()):
+            empty.rmdir()
     return removed

@@ -1,42 +1,68 @@
 """What the fetcher reads from and writes to the store: due work, link
-resolutions, post outcomes and capture files."""
+resolutions, post outcomes, status history and capture files.
+
+All methods run on the thread that owns the connection; each write is one
+transaction.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
+from . import clock
 from .sources.compare import texts_differ
 from .store import Store, dumps
 
 
+@dataclass
+class Schedule:
+    """When failed work is due again: backoff across runs, and a limit."""
+
+    base_minutes: float = 60.0
+    max_attempts: int = 6
+    retry_failed: bool = False  # take failed work that used up its attempts, too
+
+    def next_attempt(self, now: str, attempts: int) -> str:
+        return clock.retry_at(now, attempts, self.base_minutes)
+
+
 class FetchLedger:
-    """What the fetcher reads and writes: due work, link resolutions, outcomes, captures.
-
-    All methods run on the thread that owns the connection; each write is one
-    transaction.
-    """
-
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, schedule: Schedule | None = None):
         self.store = store
         self.conn = store.conn
+        self.schedule = schedule or Schedule()
 
+    def _rows(self, sql: str, params=()) -> list[dict]:
+        self.conn.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in self.conn.execute(sql, params).fetchall()]
+        finally:
+            self.conn.row_factory = None
+
+    # -- links ----------------------------------------------------------------
     def links_due(self, now: str) -> list[str]:
+        """Unresolved links never tried, or whose transient failure is due again."""
         rows = self.conn.execute(
-            "SELECT code FROM links WHERE resolved IS NULL"
-            " AND (error IS NULL OR next_attempt_at IS NOT NULL)"
-            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY code",
-            (now,),
+            "SELECT code FROM links WHERE resolved IS NULL AND ("
+            " error IS NULL OR (next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
+            "  AND (coalesce(attempts, 0) < ? OR ?))) ORDER BY code",
+            (now, self.schedule.max_attempts, self.schedule.retry_failed),
         )
         return [r[0] for r in rows]
 
-    def save_resolution(self, resolution, now: str, retry_at: str | None) -> None:
+    def save_resolution(self, resolution, now: str) -> None:
         with self.conn:
+            attempts = (self.conn.execute(
+                "SELECT coalesce(attempts, 0) FROM links WHERE code = ?", (resolution.code,)
+            ).fetchone() or (0,))[0] + 1
+            retry = (self.schedule.next_attempt(now, attempts)
+                     if resolution.error and resolution.transient else None)
             self.conn.execute(
                 "UPDATE links SET resolved = ?, error = ?, hops = ?, note = ?, resolved_at = ?,"
-                " attempts = coalesce(attempts, 0) + 1, next_attempt_at = ? WHERE code = ?",
+                " attempts = ?, next_attempt_at = ? WHERE code = ?",
                 (resolution.resolved, resolution.error, resolution.hops_json(), resolution.note,
-                 now, retry_at if resolution.error and resolution.transient else None,
-                 resolution.code),
+                 now, 0 if resolution.resolved else attempts, retry, resolution.code),
             )
 
     def resolved_status_links(self) -> list[tuple]:
@@ -48,30 +74,29 @@ class FetchLedger:
             " WHERE l.resolved IS NOT NULL ORDER BY p.pk, pl.rowid"
         ).fetchall()
 
-    def posts_due(self, now: str) -> list[dict]:
-        self.conn.row_factory = sqlite3.Row
-        try:
-            rows = self.conn.execute(
-                "SELECT pk, platform, id, handle, text FROM posts"
-                " WHERE status IN ('pending', 'failed')"
-                " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY pk",
-                (now,),
-            ).fetchall()
-            return [dict(r) for r in rows]
-        finally:
-            self.conn.row_factory = None
-
-    def post_links_unsettled(self, pk: int) -> int:
-        return self.conn.execute(
-            "SELECT count(*) FROM post_links pl JOIN links l ON l.code = pl.code"
-            " WHERE pl.post_pk = ? AND l.resolved IS NULL AND l.error IS NULL", (pk,)
-        ).fetchone()[0]
-
     def post_link_errors(self, pk: int) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT l.error FROM post_links pl JOIN links l ON l.code = pl.code"
             " WHERE pl.post_pk = ? AND l.error IS NOT NULL", (pk,)
         )]
+
+    # -- posts ----------------------------------------------------------------
+    def posts_due(self, now: str) -> list[dict]:
+        return self._rows(
+            "SELECT pk, platform, id, handle, text, live_text, status FROM posts"
+            " WHERE status = 'pending' OR (status = 'failed'"
+            " AND coalesce(next_attempt_at, '') <= ? AND (coalesce(attempts, 0) < ? OR ?))"
+            " ORDER BY pk",
+            (now, self.schedule.max_attempts, self.schedule.retry_failed),
+        )
+
+    def posts_to_recheck(self, checked_before: str) -> list[dict]:
+        return self._rows(
+            "SELECT pk, platform, id, handle, text, live_text, status FROM posts"
+            " WHERE status = 'archived' AND id IS NOT NULL"
+            " AND coalesce(checked_at, '') < ? ORDER BY checked_at, pk",
+            (checked_before,),
+        )
 
     def add_quote(self, quoter_pk: int, platform: str, quoted_id: str, handle: str | None,
                   url: str, via: str, now: str) -> tuple[int, bool]:
@@ -105,14 +130,20 @@ class FetchLedger:
         return in_article is None
 
     def save_outcome(self, pk: int, status: str, reason: str, now: str, data=None,
-                     files: list | None = None, retry_at: str | None = None,
-                     error: str | None = None) -> None:
-        """A post's verdict, its live data and its capture files, in one transaction."""
+                     files: list | None = None, error: str | None = None,
+                     recheck: bool = False) -> None:
+        """A post's verdict, its live data and its capture files, in one transaction.
+
+        A recheck that fails keeps the post archived (one bad night says nothing
+        about the post); a status change is written to status_history.
+        """
         with self.conn:
+            row = self.conn.execute(
+                "SELECT status, text, coalesce(attempts, 0), gone_since FROM posts WHERE pk = ?",
+                (pk,),
+            ).fetchone()
+            old_status, preserved, attempts, gone_since = row
             if data is not None:
-                preserved = self.conn.execute(
-                    "SELECT text FROM posts WHERE pk = ?", (pk,)
-                ).fetchone()[0]
                 self.conn.execute(
                     "UPDATE posts SET live_text = ?, author = coalesce(author, ?),"
                     " handle = coalesce(handle, ?), created_at = coalesce(?, created_at),"
@@ -124,19 +155,47 @@ class FetchLedger:
                      dumps(data.edit_info) if data.edit_info else None,
                      int(texts_differ(preserved, data.text) or data.is_edited), pk),
                 )
-            failed = status == "failed"
-            self.conn.execute(
-                "UPDATE posts SET status = ?, status_reason = ?, checked_at = ?, updated_at = ?,"
-                " attempts = CASE WHEN ? THEN coalesce(attempts, 0) + 1 ELSE 0 END,"
-                " last_error = CASE WHEN ? THEN ? ELSE last_error END, next_attempt_at = ?,"
-                " archived_at = CASE WHEN ? = 'archived' THEN ? ELSE archived_at END"
-                " WHERE pk = ?",
-                (status, reason, now, now, failed, failed, error or reason,
-                 retry_at if failed else None, status, now, pk),
-            )
+            if recheck and status == "failed":
+                self.conn.execute(
+                    "UPDATE posts SET last_error = ?, updated_at = ? WHERE pk = ?",
+                    (error or reason, now, pk),
+                )
+            elif status == "failed":
+                attempts += 1
+                self.conn.execute(
+                    "UPDATE posts SET status = 'failed', status_reason = ?, last_error = ?,"
+                    " attempts = ?, next_attempt_at = ?, checked_at = ?, updated_at = ?"
+                    " WHERE pk = ?",
+                    (reason, error or reason, attempts, self.schedule.next_attempt(now, attempts),
+                     now, now, pk),
+                )
+            else:
+                gone = status in ("deleted", "unavailable")
+                self.conn.execute(
+                    "UPDATE posts SET status = ?, status_reason = ?, attempts = 0,"
+                    " next_attempt_at = NULL, checked_at = ?, updated_at = ?,"
+                    " archived_at = CASE WHEN ? = 'archived' THEN coalesce(archived_at, ?)"
+                    "  ELSE archived_at END, gone_since = ? WHERE pk = ?",
+                    (status, reason, now, now, status, now,
+                     (gone_since or now) if gone else None, pk),
+                )
+            new_status = old_status if recheck and status == "failed" else status
+            if new_status != old_status or (recheck and files and status == "archived"):
+                self.conn.execute(
+                    "INSERT INTO status_history (post_pk, at, from_status, to_status, reason)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (pk, now, old_status, new_status,
+                     reason if new_status != old_status else f"edited: {reason}"),
+                )
             for f in files or []:
                 self.conn.execute(
                     "INSERT INTO snapshots (post_pk, kind, path, sha256, size, source_url,"
                     " captured_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (pk, f.kind, f.path, f.sha256, f.size, f.source_url, f.captured_at),
                 )
+
+    def referenced_capture_folders(self) -> set[str]:
+        return {
+            r[0].rsplit("/", 1)[0]
+            for r in self.conn.execute("SELECT path FROM snapshots")
+        }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -22,7 +23,6 @@ from .settings import Settings
 # t.co answers a browser with an HTML page and anything else with a 301; we
 # want the 301 (reference §2).
 USER_AGENT = "archiver/0.1 (embed archiver; +https://pypi.org/project/archiver/)"
-MAX_BODY_BYTES = 8 * 1024 * 1024
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
 
@@ -33,6 +33,43 @@ class FetchRefused(Exception):
 
 class Unreachable(Exception):
     """The target's host name does not resolve."""
+
+
+HOST_STOPPED = "host stopped for this run: it kept answering 429"
+
+
+class HostPacer:
+    """Politeness: at most `rate` requests per second to any one host, and a
+    run-wide stop for a host that keeps answering 429 after retries."""
+
+    def __init__(self, rate: float, limit_429: int, sleep=time.sleep):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.limit_429 = limit_429
+        self.sleep = sleep
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+        self._429: dict[str, int] = {}
+
+    def stopped(self, host: str) -> bool:
+        with self._lock:
+            return self._429.get(host, 0) >= self.limit_429
+
+    def wait(self, host: str) -> None:
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(host, 0.0))
+            self._next[host] = slot + self.interval
+        if slot > now:
+            self.sleep(slot - now)
+
+    def record(self, host: str, status: int | None) -> None:
+        with self._lock:
+            if status == 429:
+                self._429[host] = self._429.get(host, 0) + 1
+            elif status is not None:
+                self._429[host] = 0
 
 
 @dataclass
@@ -75,13 +112,14 @@ def _blocked(address: str) -> bool:
 
 
 class Client:
-    def __init__(self, settings: Settings, retries: int = 3, backoff: float = 0.5,
-                 sleep=time.sleep):
+    def __init__(self, settings: Settings, backoff: float = 0.5, sleep=time.sleep):
         self.settings = settings
         self.timeout = settings.timeout
-        self.retries = retries
+        self.retries = max(1, settings.retries)
+        self.max_bytes = settings.max_response_bytes
         self.backoff = backoff
         self.sleep = sleep
+        self.pacer = HostPacer(settings.host_rate, settings.host_429_limit, sleep)
         self.trusted = trusted_hosts(settings)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -112,18 +150,27 @@ class Client:
                 raise FetchRefused(f"refused {host}: {address} is a non-public address")
 
     def get(self, url: str, *, retry: bool = True, headers: dict | None = None,
-            max_bytes: int = MAX_BODY_BYTES) -> Answer:
-        """GET without following redirects; transient failures are retried with backoff."""
+            max_bytes: int | None = None) -> Answer:
+        """GET without following redirects; transient failures are retried with backoff.
+
+        A host that has answered 429 too often this run is not asked again:
+        the answer's error is HOST_STOPPED and the work stays due.
+        """
         self.check(url)
+        host = (urlsplit(url).hostname or "").lower()
         attempts = self.retries if retry else 1
         answer = Answer(url)
         for attempt in range(1, attempts + 1):
-            answer = self._once(url, headers, max_bytes)
+            if self.pacer.stopped(host):
+                return Answer(url, error=HOST_STOPPED, attempts=attempt - 1)
+            self.pacer.wait(host)
+            answer = self._once(url, headers, max_bytes or self.max_bytes)
             answer.attempts = attempt
             transient = answer.error is not None or answer.status in RETRY_STATUSES
             if not transient or attempt == attempts:
                 break
             self.sleep(self._delay(answer, attempt))
+        self.pacer.record(host, answer.status)
         return answer
 
     def _delay(self, answer: Answer, attempt: int) -> float:

@@ -1,5 +1,5 @@
 """The fetch stage: resolve every due link, learn ids, fetch and classify every
-due post, capture what exists, and record it all.
+due post, capture what exists, recheck what is old, and record it all.
 
 HTTP runs in worker threads (requests), the browser in asyncio (Playwright);
 every database write happens on the loop's thread.
@@ -14,40 +14,47 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from . import evidence
+from . import clock, evidence
 from .capture import BrowserMissing, Capture, Capturer
-from .ledger import FetchLedger
-from .net import Answer, Client, FetchRefused, Unreachable
+from .ledger import FetchLedger, Schedule
+from .net import HOST_STOPPED, Answer, Client, FetchRefused, Unreachable
 from .resolve import Resolution, resolve
 from .scan.urls import parse_status_url
 from .settings import Settings
 from .sources import oembed, syndication
 from .sources.classify import Verdict, classify
+from .sources.compare import texts_differ
 from .sources.token import syndication_token
-from .store import Store, utcnow
+from .store import Store
 
 
 @dataclass
 class FetchReport:
-    links: Counter = field(default_factory=Counter)  # resolved / failed
-    posts: Counter = field(default_factory=Counter)  # by status
+    links: Counter = field(default_factory=Counter)  # resolved / failed / deferred
+    posts: Counter = field(default_factory=Counter)  # by status, and deferred
+    rechecked: Counter = field(default_factory=Counter)  # unchanged / edited / gone / failed
     ids_learned: int = 0
     quotes: int = 0
     captures: int = 0
-    fatal: str | None = None
+    cleaned: int = 0
 
     @property
     def failures(self) -> int:
-        return self.links["failed"] + self.posts["failed"]
+        return self.links["failed"] + self.posts["failed"] + self.rechecked["failed"]
 
     def summary(self) -> str:
         links = ", ".join(f"{n} {k}" for k, n in sorted(self.links.items())) or "none due"
         posts = ", ".join(f"{n} {k}" for k, n in sorted(self.posts.items())) or "none due"
         text = f"Links: {links}. Posts: {posts}."
+        if self.rechecked:
+            text += " Rechecked: " + ", ".join(
+                f"{n} {k}" for k, n in sorted(self.rechecked.items())) + "."
         if self.ids_learned:
             text += f" Ids learned from links: {self.ids_learned}."
         if self.quotes:
             text += f" Quoted posts found: {self.quotes}."
+        if self.cleaned:
+            text += f" Left-overs of an interrupted run removed: {self.cleaned}."
         return text + f" Capture folders written: {self.captures}."
 
 
@@ -57,24 +64,35 @@ def _stamp(now: str) -> str:
 
 class Fetcher:
     def __init__(self, settings: Settings, store: Store,
-                 progress: Callable[[str], None] | None = None,
-                 clock: Callable[[], str] = utcnow):
+                 events: Callable[[dict], None] | None = None,
+                 schedule: Schedule | None = None, recheck_days: float | None = None):
         self.settings = settings
         self.store = store
-        self.ledger = FetchLedger(store)
-        self.progress = progress or (lambda message: None)
-        self.clock = clock
+        self.schedule = schedule or Schedule(settings.retry_base_minutes, settings.max_attempts)
+        self.ledger = FetchLedger(store, self.schedule)
+        self.events = events or (lambda event: None)
+        self.clock = clock.make_clock(settings.now)
+        self.recheck_days = recheck_days
         self.report = FetchReport()
         self._capturer: Capturer | None = None
         self._browser_error: str | None = None
-        self._capturer_lock = asyncio.Lock()
+        self._capturer_lock: asyncio.Lock | None = None
 
     def run(self) -> FetchReport:
-        evidence.remove_partials(self.store.archive_dir)
+        self.report.cleaned = self._clean_leftovers()
         asyncio.run(self._run())
         return self.report
 
+    def _clean_leftovers(self) -> int:
+        """A killed run may leave a half-written folder, or a complete one it never
+        recorded: neither is evidence the archive stands behind, so both go (the
+        post is still due and is captured again)."""
+        return evidence.remove_unreferenced(
+            self.store.archive_dir, self.ledger.referenced_capture_folders()
+        )
+
     async def _run(self) -> None:
+        self._capturer_lock = asyncio.Lock()
         workers = max(4, self.settings.concurrency * 2)
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
         self.client = Client(self.settings)
@@ -87,17 +105,25 @@ class Fetcher:
                 if not due:
                     break
                 seen.update(p["pk"] for p in due)
-                limit = asyncio.Semaphore(self.settings.concurrency)
-                await asyncio.gather(*(self._limited(limit, p) for p in due))
+                await self._each(due, recheck=False)
+            if self.recheck_days is not None:
+                before = clock.days_before(self.clock(), self.recheck_days)
+                due = [p for p in self.ledger.posts_to_recheck(before) if p["pk"] not in seen]
+                await self._each(due, recheck=True)
         finally:
             if self._capturer is not None:
                 await self._capturer.__aexit__(None, None, None)
             self.client.close()
             self.pool.shutdown(wait=False, cancel_futures=True)
 
-    async def _limited(self, limit: asyncio.Semaphore, post: dict) -> None:
-        async with limit:
-            await self._process(post)
+    async def _each(self, posts: list[dict], recheck: bool) -> None:
+        limit = asyncio.Semaphore(self.settings.concurrency)
+
+        async def one(post):
+            async with limit:
+                await self._process(post, recheck)
+
+        await asyncio.gather(*(one(p) for p in posts))
 
     async def _in_thread(self, func, *args):
         return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
@@ -113,10 +139,15 @@ class Fetcher:
                     result = await self._in_thread(resolve, self.client, code)
                 except Exception as exc:  # noqa: BLE001 - a bug must not lose the other links
                     result = Resolution(code, error=f"internal error: {exc!r}", transient=True)
-            now = self.clock()
-            self.ledger.save_resolution(result, now, retry_at=now)
-            self.report.links["failed" if result.error else "resolved"] += 1
-            self.progress(f"link {code}: {result.error or result.resolved}")
+            if result.error == HOST_STOPPED or (result.error or "").endswith(HOST_STOPPED):
+                self.report.links["deferred"] += 1
+                return  # left due for the next run
+            self.ledger.save_resolution(result, self.clock())
+            outcome = "failed" if result.error else "resolved"
+            self.report.links[outcome] += 1
+            self.events({"event": "link", "code": code, "outcome": outcome,
+                         "resolved": result.resolved, "error": result.error,
+                         "note": result.note})
 
         await asyncio.gather(*(one(code) for code in codes))
 
@@ -131,15 +162,15 @@ class Fetcher:
             if not parsed:
                 continue
             url_handle, status_id = parsed
-            if post_id is None:
-                row = self.store.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
-                post_id = row[0] if row else None
+            row = self.store.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
+            post_id = row[0] if row else post_id
             if is_pic and post_id is None:
                 if handle and url_handle and handle.lower() != url_handle.lower():
                     continue  # media of another account's post: not this tweet's id
                 new_pk = self.store.assign_post_id(pk, status_id, url_handle, now=now)
                 merged[pk] = new_pk
                 self.report.ids_learned += 1
+                self.events({"event": "id", "post": status_id, "via": _code})
             elif status_id != post_id and not (is_pic and post_id):
                 url = self.settings.status_url.format(handle=url_handle or "i", id=status_id)
                 _, created = self.ledger.add_quote(pk, "twitter", status_id, url_handle, url,
@@ -147,7 +178,7 @@ class Fetcher:
                 self.report.quotes += created
 
     # -- posts ----------------------------------------------------------------
-    async def _process(self, post: dict) -> None:
+    async def _process(self, post: dict, recheck: bool) -> None:
         pk = post["pk"]
         if not post["id"]:
             errors = self.ledger.post_link_errors(pk)
@@ -155,14 +186,20 @@ class Fetcher:
                 f"its links could not be resolved ({errors[0]})" if errors
                 else "no link of the post leads back to it"
             )
-            self._save(pk, Verdict("failed", reason), post)
+            self._save(post, Verdict("failed", reason), recheck=False)
             return
         post_id = post["id"]
+        files = []
         try:
             synd_answer, oembed_answer = await asyncio.gather(
                 self._in_thread(self._get, self._syndication_url(post_id)),
                 self._in_thread(self._get, self._oembed_url(post)),
             )
+            if HOST_STOPPED in (synd_answer.error, oembed_answer.error):
+                self.report.posts["deferred"] += 1
+                self.events({"event": "post", "post": post_id, "outcome": "deferred",
+                             "reason": HOST_STOPPED})
+                return
             verdict = classify(syndication.read(synd_answer),
                                oembed.read(oembed_answer, post_id))
             pieces = [
@@ -171,13 +208,15 @@ class Fetcher:
                                       ("oembed.json", "oembed", oembed_answer))
                 if a.status is not None
             ]
-            if verdict.status == "archived":
+            unchanged = (recheck and verdict.status == "archived" and verdict.data is not None
+                         and not texts_differ(post["live_text"], verdict.data.text))
+            if verdict.status == "archived" and not unchanged:
                 capture = await self._capture(self.settings.embed_url.format(id=post_id))
                 if capture.error and verdict.data.source == "oembed":
                     # The embed page reads syndication, which withholds this post:
                     # what oEmbed showed is the evidence there is.
-                    markup = oembed.markup(oembed_answer)
-                    fallback = await self._capture_markup(markup, oembed_answer.url)
+                    fallback = await self._capture_markup(oembed.markup(oembed_answer),
+                                                          oembed_answer.url)
                     if not fallback.error:
                         verdict.reason += f"; embed page: {capture.error}; captured oEmbed markup"
                         capture = fallback
@@ -186,9 +225,11 @@ class Fetcher:
                                       verdict.data, retry=True)
                 else:
                     pieces += capture.pieces
-                self._follow_quote(pk, verdict)
-            files = []
-            if verdict.status != "failed" and pieces:
+                if recheck and not capture.error:
+                    verdict.reason = f"live text changed; new capture ({verdict.reason})"
+                if not recheck:
+                    self._follow_quote(pk, verdict)
+            if verdict.status != "failed" and pieces and not unchanged:
                 now = self.clock()
                 files = await self._in_thread(
                     evidence.write_capture, self.store.archive_dir, "twitter", post_id,
@@ -197,15 +238,23 @@ class Fetcher:
                 self.report.captures += 1
         except Exception as exc:  # noqa: BLE001 - one post's trouble never stops the others
             verdict, files = Verdict("failed", f"internal error: {exc!r}", retry=True), []
-        self._save(pk, verdict, post, files)
+        self._save(post, verdict, files, recheck=recheck, unchanged=recheck and unchanged)
 
-    def _save(self, pk: int, verdict: Verdict, post: dict, files=()) -> None:
+    def _save(self, post: dict, verdict: Verdict, files=(), recheck: bool = False,
+              unchanged: bool = False) -> None:
         now = self.clock()
-        self.ledger.save_outcome(pk, verdict.status, verdict.reason, now, data=verdict.data,
-                                 files=list(files), retry_at=now)
-        self.report.posts[verdict.status] += 1
-        who = f"@{post['handle']}" if post.get("handle") else ""
-        self.progress(f"post {post['id'] or '?'} {who}: {verdict.status}")
+        self.ledger.save_outcome(post["pk"], verdict.status, verdict.reason, now,
+                                 data=verdict.data, files=list(files), recheck=recheck)
+        if recheck:
+            outcome = ("unchanged" if unchanged else "failed" if verdict.status == "failed"
+                       else "edited" if verdict.status == "archived" else "gone")
+            self.report.rechecked[outcome] += 1
+        else:
+            outcome = verdict.status
+            self.report.posts[outcome] += 1
+        self.events({"event": "recheck" if recheck else "post", "post": post["id"],
+                     "handle": post.get("handle"), "outcome": outcome,
+                     "status": verdict.status, "reason": verdict.reason})
 
     def _follow_quote(self, pk: int, verdict: Verdict) -> None:
         data = verdict.data
@@ -246,8 +295,3 @@ class Fetcher:
         if self._capturer is None:
             return Capture(error=self._browser_error)
         return await self._capturer.capture(url)
-
-
-def run_fetch(settings: Settings, store: Store, progress=None, clock=utcnow) -> FetchReport:
-    return Fetcher(settings, store, progress, clock).run()
-

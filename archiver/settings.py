@@ -32,11 +32,22 @@ class Settings:
     concurrency: int = 4
     timeout: float = 20.0
     max_source_mb: float = 32.0
+    max_response_mb: float = 8.0  # cap on any answer the fetcher reads
+    retries: int = 3  # tries per request within a run (429, 5xx, resets, timeouts)
+    max_attempts: int = 6  # runs that may retry a failed post or link; then --retry-failed
+    retry_base_minutes: float = 60.0  # backoff across runs: base, doubling per attempt
+    host_rate: float = 10.0  # requests per second to any one host
+    host_429_limit: int = 3  # a host still answering 429 after retries this often stops for the run
+    now: str = ""  # pretend it is this UTC time (ISO 8601): for testing schedules
     extra: dict = field(default_factory=dict)
 
     @property
     def max_source_bytes(self) -> int:
         return int(self.max_source_mb * 1024 * 1024)
+
+    @property
+    def max_response_bytes(self) -> int:
+        return int(self.max_response_mb * 1024 * 1024)
 
 
 def _coerce(name: str, raw, kind):

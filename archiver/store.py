@@ -126,8 +126,30 @@ def _fetch_columns(db: sqlite_utils.Database) -> None:
     )
 
 
+def _nightly(db: sqlite_utils.Database) -> None:
+    """Unattended runs: status history, when a post was first seen gone, the runs."""
+    db["posts"].add_column("gone_since", str)
+    db["status_history"].create(
+        {"id": int, "post_pk": int, "at": str, "from_status": str, "to_status": str,
+         "reason": str},
+        pk="id", foreign_keys=[("post_pk", "posts", "pk")],
+    )
+    db["status_history"].create_index(["post_pk"])
+    db["runs"].create(
+        {"id": int, "command": str, "pid": int, "started_at": str, "ended_at": str,
+         "exit_code": int, "sources": int, "sources_failed": int, "links_resolved": int,
+         "links_failed": int, "archived": int, "deleted": int, "unavailable": int,
+         "failed": int, "deferred": int, "rechecked": int, "log": str},
+        pk="id",
+    )
+
+
 # Append only: each migration runs once, in order, and is recorded by name.
-MIGRATIONS = [("0001_initial", _initial_schema), ("0002_fetch", _fetch_columns)]
+MIGRATIONS = [
+    ("0001_initial", _initial_schema),
+    ("0002_fetch", _fetch_columns),
+    ("0003_nightly", _nightly),
+]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
@@ -216,6 +238,17 @@ class Store:
             codes = [self._upsert_link(link) for link in article.links]
             self._replace_children("article_links", "code", article_id, {c: {} for c in codes})
             return Recorded(article_id, outcome, len(post_pks))
+
+    def touch_if_unchanged(self, source: str, content_hash: str, now: str | None = None) -> bool:
+        """Note a re-scan of an article whose bytes are unchanged; False if it changed."""
+        with self.conn:
+            cursor = self.conn.execute(
+                "UPDATE articles SET last_scanned = ? WHERE source = ? AND content_hash = ?",
+                (now or utcnow(), source, content_hash),
+            )
+            if cursor.rowcount:
+                self.conn.execute("DELETE FROM source_failures WHERE source = ?", (source,))
+            return cursor.rowcount > 0
 
     def _replace_children(self, table: str, column: str, article_id: int, wanted: dict) -> None:
         have = {

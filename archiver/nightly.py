@@ -1,0 +1,103 @@
+"""A job on the archive: scan the sources, then fetch what is due (and recheck
+what is old), under the archive's lock, logged and recorded in `runs`."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import clock
+from .errors import ArchiverError
+from .jobs import Job
+from .ledger import Schedule
+from .runner import Fetcher, FetchReport
+from .scanning import ScanReport, ScanResult, scan_sources
+from .settings import Settings
+from .store import Store
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_FATAL = 0, 1, 3
+
+
+@dataclass
+class JobResult:
+    scanned: ScanReport = field(default_factory=ScanReport)
+    fetched: FetchReport | None = None
+    exit_code: int = EXIT_FATAL
+    error: str | None = None
+    stale_lock_of: str | None = None
+    scanned_any: bool = False
+
+
+def run_job(
+    settings: Settings,
+    command: str,
+    specs: list[str],
+    *,
+    fetch: bool = True,
+    recheck_days: float | None = None,
+    retry_failed: bool = False,
+    on_event: Callable[[dict], None] = lambda e: None,
+    on_source: Callable[[ScanResult], None] = lambda r: None,
+) -> JobResult:
+    """Raises LockHeld when another job holds the archive, ArchiverError when the
+    archive cannot be opened; every other trouble ends in the result."""
+    now = clock.make_clock(settings.now)
+    store = Store(settings.archive)
+    try:
+        job = Job(store, command, now())
+    except BaseException:
+        store.close()
+        raise
+    result = JobResult(stale_lock_of=job.lock.stale_pid)
+
+    def event(record: dict) -> None:
+        job.event(record)
+        on_event(record)
+
+    def source(res: ScanResult) -> None:
+        if res.error:
+            event({"event": "source", "source": res.source, "error": res.error})
+        else:
+            event({"event": "source", "source": res.source, "outcome": res.outcome,
+                   "embeds": len(res.embeds)})
+        on_source(res)
+
+    try:
+        if specs:
+            result.scanned_any = True
+            result.scanned = scan_sources(specs, settings, on_result=source, store=store,
+                                          skip_unchanged=True)
+        if fetch:
+            schedule = Schedule(settings.retry_base_minutes, settings.max_attempts,
+                                retry_failed)
+            result.fetched = Fetcher(settings, store, events=event, schedule=schedule,
+                                     recheck_days=recheck_days).run()
+        failures = result.scanned.failed + (result.fetched.failures if result.fetched else 0)
+        result.exit_code = EXIT_SOME_FAILED if failures else EXIT_OK
+    except ArchiverError as exc:
+        result.error = str(exc)
+    except (OSError, sqlite3.Error) as exc:
+        result.error = f"cannot write to the archive at {settings.archive}: {exc}"
+    finally:
+        try:
+            job.finish(now(), result.exit_code, _counts(result))
+        except (OSError, sqlite3.Error) as exc:
+            result.error = result.error or f"could not record the run: {exc}"
+        job.close()
+        store.close()
+    return result
+
+
+def _counts(result: JobResult) -> dict:
+    counts = {"sources": result.scanned.scanned, "sources_failed": result.scanned.failed}
+    report = result.fetched
+    if report:
+        counts.update(
+            links_resolved=report.links["resolved"], links_failed=report.links["failed"],
+            archived=report.posts["archived"], deleted=report.posts["deleted"],
+            unavailable=report.posts["unavailable"], failed=report.posts["failed"],
+            deferred=report.posts["deferred"] + report.links["deferred"],
+            rechecked=sum(report.rechecked.values()),
+        )
+    return counts

@@ -1,0 +1,85 @@
+"""Lists of articles: a --sources file, RSS and Atom feeds, sitemaps."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+from ..errors import SourceError
+
+_FEED_HEAD = re.compile(rb"<(?:rss|feed|urlset|sitemapindex|rdf:RDF)[\s>]", re.IGNORECASE)
+ATOM = "{http://www.w3.org/2005/Atom}"
+MAX_ENTRIES = 50_000
+
+
+def read_sources_file(path: str) -> list[str]:
+    """One source per line; blank lines and '#' comments (at a line's start or after
+    a space) are skipped."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(path, f"cannot read the sources file: {exc}") from None
+    sources = []
+    for line in text.splitlines():
+        line = re.sub(r"(^|\s)#.*$", "", line).strip()
+        if line:
+            sources.append(line)
+    return sources
+
+
+def is_feed(data: bytes) -> bool:
+    head = data[:2048].lstrip()
+    return (head.startswith(b"<?xml") and bool(_FEED_HEAD.search(data[:4096]))) or bool(
+        _FEED_HEAD.match(head)
+    )
+
+
+def entries(data: bytes, base: str) -> tuple[str, list[str]]:
+    """The kind of list ("feed", "sitemap", "sitemapindex") and the URLs it lists."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
+                             huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(base, f"unreadable feed or sitemap: {exc}") from None
+    if root is None:
+        raise SourceError(base, "unreadable feed or sitemap")
+    name = etree.QName(root).localname.lower()
+    urls: list[str] = []
+    if name in ("urlset", "sitemapindex"):
+        kind = name.replace("urlset", "sitemap")
+        urls = [el.text.strip() for el in root.iter() if isinstance(el.tag, str)
+                and etree.QName(el).localname == "loc" and el.text]
+    elif name == "feed":  # Atom
+        kind = "feed"
+        for entry in root.iter(f"{ATOM}entry"):
+            links = entry.findall(f"{ATOM}link")
+            best = [a for a in links if a.get("rel", "alternate") == "alternate"] or links
+            if best and best[0].get("href"):
+                urls.append(best[0].get("href").strip())
+    else:  # RSS 0.9x/2.0 and RDF
+        kind = "feed"
+        for item in root.iter():
+            if not isinstance(item.tag, str) or etree.QName(item).localname != "item":
+                continue
+            link = next((c for c in item if isinstance(c.tag, str)
+                         and etree.QName(c).localname == "link" and (c.text or "").strip()),
+                        None)
+            guid = next((c for c in item if isinstance(c.tag, str)
+                         and etree.QName(c).localname == "guid"
+                         and c.get("isPermaLink", "true") != "false"
+                         and (c.text or "").strip().startswith("http")), None)
+            chosen = link if link is not None else guid
+            if chosen is not None:
+                urls.append(chosen.text.strip())
+    resolved = []
+    seen = set()
+    for url in urls[:MAX_ENTRIES]:
+        full = urljoin(base, url) if base.startswith(("http://", "https://")) else url
+        if full not in seen:
+            seen.add(full)
+            resolved.append(full)
+    return kind, resolved
