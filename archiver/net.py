@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from .settings import Settings
 
@@ -38,9 +39,16 @@ class Unreachable(Exception):
 HOST_STOPPED = "host stopped for this run: it kept answering 429"
 
 
+def service(url: str) -> str:
+    """Host and first path segment: endpoints sharing a host (a mirror, a stand-in)
+    are rate-limited apart, the way t.co, syndication and oEmbed are in the wild."""
+    parts = urlsplit(url)
+    return f"{parts.netloc.lower()}/{parts.path.lstrip('/').split('/', 1)[0]}"
+
+
 class HostPacer:
     """Politeness: at most `rate` requests per second to any one host, and a
-    run-wide stop for a host that keeps answering 429 after retries."""
+    run-wide stop for a service that keeps answering 429 after retries."""
 
     def __init__(self, rate: float, limit_429: int, sleep=time.sleep):
         self.interval = 1.0 / rate if rate > 0 else 0.0
@@ -157,11 +165,12 @@ class Client:
         the answer's error is HOST_STOPPED and the work stays due.
         """
         self.check(url)
-        host = (urlsplit(url).hostname or "").lower()
+        host = (urlsplit(url).netloc or "").lower()
+        endpoint = service(url)
         attempts = self.retries if retry else 1
         answer = Answer(url)
         for attempt in range(1, attempts + 1):
-            if self.pacer.stopped(host):
+            if self.pacer.stopped(endpoint):
                 return Answer(url, error=HOST_STOPPED, attempts=attempt - 1)
             self.pacer.wait(host)
             answer = self._once(url, headers, max_bytes or self.max_bytes)
@@ -170,7 +179,7 @@ class Client:
             if not transient or attempt == attempts:
                 break
             self.sleep(self._delay(answer, attempt))
-        self.pacer.record(host, answer.status)
+        self.pacer.record(endpoint, answer.status)
         return answer
 
     def _delay(self, answer: Answer, attempt: int) -> float:
@@ -194,7 +203,9 @@ class Client:
                 answer = Answer(url, response.status_code,
                                 {k.lower(): v for k, v in response.headers.items()})
                 chunks, total = [], 0
-                for chunk in response.iter_content(65536):
+                # read1 returns what has arrived, so a body dripping a byte at a
+                # time still meets the deadline below instead of filling a buffer.
+                while chunk := response.raw.read1(65536, decode_content=True):
                     chunks.append(chunk)
                     total += len(chunk)
                     if total > max_bytes:
@@ -205,8 +216,12 @@ class Client:
                                       error=f"answer too slow (over {self.timeout * 3:.0f} s)")
                 answer.body = b"".join(chunks)
                 return answer
-        except requests.Timeout:
+        except (requests.Timeout, urllib3.exceptions.TimeoutError):
             return Answer(url, error=f"timed out after {self.timeout:g} s")
+        except urllib3.exceptions.ProtocolError as exc:
+            return Answer(url, error=f"answer cut short: {_short(exc)}")
+        except urllib3.exceptions.HTTPError as exc:
+            return Answer(url, error=f"answer unreadable: {_short(exc)}")
         except requests.ConnectionError as exc:
             text = str(exc)
             if "NameResolutionError" in text or "Name or service not known" in text:

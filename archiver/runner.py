@@ -40,7 +40,9 @@ class FetchReport:
 
     @property
     def failures(self) -> int:
-        return self.links["failed"] + self.posts["failed"] + self.rechecked["failed"]
+        """Work that did not settle: failed, or deferred to the next run."""
+        return (self.links["failed"] + self.links["deferred"] + self.posts["failed"]
+                + self.posts["deferred"] + self.rechecked["failed"])
 
     def summary(self) -> str:
         links = ", ".join(f"{n} {k}" for k, n in sorted(self.links.items())) or "none due"

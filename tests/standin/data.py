@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 # Availability: how the tweet itself is (every endpoint agrees).
 AVAILABILITY = {"ok", "deleted", "tombstone", "protected", "suspended", "age_restricted"}
 # Transport faults: how an endpoint answers (only on Tweet.fault_endpoints, or via Fault).
-TRANSPORT = {"rate_limited", "flaky", "reset", "slow", "empty", "html_instead_of_json"}
+TRANSPORT = {"rate_limited", "flaky", "reset", "slow", "empty", "html_instead_of_json",
+             "invalid_json", "huge", "truncated", "drip"}
 BEHAVIOURS = AVAILABILITY | TRANSPORT
 ENDPOINTS = {"tco", "syndication", "oembed", "embed", "status", "article", "safety", "media"}
 

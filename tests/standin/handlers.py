@@ -124,6 +124,35 @@ class Handler(BaseHTTPRequestHandler):
             self._json(200, {})
         elif kind == "html_instead_of_json":
             self._html(200, render.login_wall_html())
+        elif kind == "invalid_json":
+            self._send(200, b'{"__typename": "Tweet", "id_str": ', "application/json")
+        elif kind == "huge":  # a JSON answer far over any sane cap
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                self.wfile.write(b'{"pad": "')
+                for _ in range(64):  # 64 MiB
+                    self.wfile.write(b"x" * (1 << 20))
+        elif kind == "truncated":  # promises more than it sends, then hangs up
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(b'{"__typename": "Tweet", "id_str": "1')
+            self.wfile.flush()
+            self._reset()
+        elif kind == "drip":  # a byte at a time, each within any read timeout
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(int(delay * 4)):
+                    if self.s._stopping.is_set():
+                        break
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    self.s._sleep(0.25)
         return True
 
     def _reset(self):
