@@ -210,7 +210,7 @@ def test_hostile_answers_are_recorded_as_failures_and_the_run_goes_on(
 
 def test_a_host_that_keeps_answering_429_is_left_alone_for_the_rest_of_the_run(
         run, archive, standin, env, tmp_path):
-    article, ids = many_tweets(standin, tmp_path, 8)
+    article, _ids = many_tweets(standin, tmp_path, 8)
     standin.fault("syndication", "rate_limited", retry_after=0)
     proc = run("run", str(article), env={**env, "ARCHIVER_RETRIES": "2",
                                          "ARCHIVER_HOST_429_LIMIT": "2",
@@ -273,7 +273,7 @@ def files_under(archive):
 def test_killed_with_sigkill_the_next_run_completes_and_loses_nothing(run, archive, standin,
                                                                       env, tmp_path):
     standin.embed_render_delay = 0.6
-    article, ids = many_tweets(standin, tmp_path, 10)
+    article, _ids = many_tweets(standin, tmp_path, 10)
     proc = popen(archive, tmp_path, {**env, "ARCHIVER_CONCURRENCY": "2"}, "run", str(article))
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -310,7 +310,7 @@ def test_readers_never_see_a_locked_database_while_a_run_writes(archive, standin
     while writer.poll() is None:
         if (archive / "archive.db").exists():
             reader = popen(archive, tmp_path, env, "lookup", f"acct{ids[0][-3:]}", "--json")
-            out, err = reader.communicate(timeout=60)
+            _out, err = reader.communicate(timeout=60)
             if reader.returncode not in (0,) or b"locked" in err:
                 failures.append(err.decode())
     assert writer.returncode == 0
