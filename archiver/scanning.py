@@ -6,7 +6,9 @@ A source that cannot be read is reported and recorded, and the others go on.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -72,64 +74,121 @@ def scan_sources(
 ) -> ScanReport:
     """Scan every source; feeds and sitemaps are expanded to the articles they list.
 
-    With skip_unchanged, an article whose bytes have the hash already recorded
-    is not parsed again.
+    Reading and parsing run in worker processes (one per core) when there are
+    enough sources to pay for them; the database is written by this process
+    alone, in the sources' order. With skip_unchanged, an article whose bytes
+    have the hash already recorded is not parsed again.
     """
     own_store = store is None
     store = store or Store(settings.archive)
     report = ScanReport()
     queue = deque(source_io.expand(specs))
     seen: set[str] = set()
+    known = store.article_hashes() if skip_unchanged else None
     done = 0
+    pool = None
     try:
         while queue:
-            item = queue.popleft()
-            if isinstance(item, str):
-                if item in seen:
+            batch = []
+            while queue and len(batch) < BATCH:
+                item = queue.popleft()
+                if isinstance(item, str):
+                    if item in seen:
+                        continue
+                    seen.add(item)
+                batch.append(item)
+            if pool is None and _workers(settings, batch) > 1:
+                pool = ProcessPoolExecutor(_workers(settings, batch),
+                                           initializer=_init_worker, initargs=(settings, known))
+            for item, outcome in zip(batch, _read_all(batch, pool, settings, known), strict=True):
+                result, listed = _record(item, outcome, store, settings)
+                if listed is not None:
+                    queue.extend(u for u in listed if u not in seen)
+                    report.lists += 1
                     continue
-                seen.add(item)
-            result, listed = _scan_one(item, settings, store, skip_unchanged)
-            if listed is not None:
-                queue.extend(u for u in listed if u not in seen)
-                report.lists += 1
-                continue
-            done += 1
-            if result.error:
-                report.failed += 1
-                error = item if isinstance(item, SourceError) else SourceError(
-                    result.source, result.error
-                )
-                on_error(error)
-            else:
-                report.scanned += 1
-                report.embeds += len(result.embeds)
-                report.links += len(result.links)
-                report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
-            on_result(result)
-            if progress:
-                progress(done, done + len(queue))
+                done += 1
+                if result.error:
+                    report.failed += 1
+                    on_error(item if isinstance(item, SourceError)
+                             else SourceError(result.source, result.error))
+                else:
+                    report.scanned += 1
+                    report.embeds += len(result.embeds)
+                    report.links += len(result.links)
+                    report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
+                on_result(result)
+                if progress:
+                    progress(done, done + len(queue))
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         if own_store:
             store.close()
     return report
 
 
-def _scan_one(item, settings: Settings, store: Store, skip_unchanged: bool):
-    """(result, None) for an article, (None, urls) for a feed or sitemap."""
+BATCH = 256
+# Below this many sources a worker pool costs more than it saves.
+MIN_PARALLEL = 12
+
+
+def _workers(settings: Settings, batch: list) -> int:
+    if len(batch) < MIN_PARALLEL or any(item == "-" for item in batch):
+        return 1
+    return settings.scan_workers or os.cpu_count() or 1
+
+
+_worker_state: tuple = (None, None)
+
+
+def _init_worker(settings: Settings, known: dict | None) -> None:
+    global _worker_state
+    _worker_state = (settings, known)
+
+
+def _read_in_worker(item):
+    settings, known = _worker_state
+    return _read(item, settings, known)
+
+
+def _read_all(batch: list, pool, settings: Settings, known: dict | None):
+    if pool is None or len(batch) < MIN_PARALLEL or "-" in batch:
+        return (_read(item, settings, known) for item in batch)
+    return pool.map(_read_in_worker, batch, chunksize=4)
+
+
+def _read(item, settings: Settings, known: dict | None) -> tuple:
+    """Load and parse one source; touches no database, so it can run anywhere."""
     try:
         if isinstance(item, SourceError):
             raise item
         loaded = source_io.load(item, settings.max_source_bytes, settings.timeout)
         if feeds.is_feed(loaded.data):
-            _kind, urls = feeds.entries(loaded.data, loaded.source)
-            return None, urls
-        if skip_unchanged:
+            return ("list", feeds.entries(loaded.data, loaded.source)[1])
+        if known is not None:
             digest = hashlib.sha256(loaded.data).hexdigest()
-            if store.touch_if_unchanged(loaded.source, digest):
-                return ScanResult(loaded.source, outcome="unchanged"), None
-        article = scan_bytes(loaded.data, loaded.source, loaded.content_type)
+            if known.get(loaded.source) == digest:
+                return ("unchanged", loaded.source, digest)
+        return ("article", scan_bytes(loaded.data, loaded.source, loaded.content_type))
     except SourceError as exc:
+        return ("error", exc)
+
+
+def _record(item, outcome: tuple, store: Store, settings: Settings):
+    """(result, None) for an article, (None, urls) for a feed or sitemap."""
+    kind = outcome[0]
+    if kind == "list":
+        return None, outcome[1]
+    if kind == "unchanged" and store.touch_if_unchanged(outcome[1], outcome[2]):
+        return ScanResult(outcome[1], outcome="unchanged"), None
+    if kind == "error":
+        exc = outcome[1]
         store.record_failure(exc.source, exc.reason)
         return ScanResult(exc.source, error=exc.reason), None
+    if kind == "unchanged":  # the record changed meanwhile: parse after all
+        outcome = _read(item, settings, None)
+        if outcome[0] != "article":
+            return _record(item, outcome, store, settings)
+    article = outcome[1]
     recorded = store.record_article(article)
     return ScanResult.of(article, recorded.outcome), None

@@ -32,6 +32,7 @@ class Settings:
     concurrency: int = 4
     timeout: float = 20.0
     max_source_mb: float = 32.0
+    scan_workers: int = 0  # processes parsing articles; 0: one per core
     max_response_mb: float = 8.0  # cap on any answer the fetcher reads
     retries: int = 3  # tries per request within a run (429, 5xx, resets, timeouts)
     max_attempts: int = 6  # runs that may retry a failed post or link; then --retry-failed
@@ -55,7 +56,7 @@ def _coerce(name: str, raw, kind):
         value = kind(raw)
     except (TypeError, ValueError):
         raise ArchiverError(f"setting {name.upper()}: {raw!r} is not a {kind.__name__}") from None
-    if kind in (int, float) and value <= 0:
+    if kind in (int, float) and value <= 0 and name != "scan_workers":
         raise ArchiverError(f"setting {name.upper()}: must be positive, not {raw!r}")
     return value
 

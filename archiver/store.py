@@ -176,6 +176,9 @@ def connect(archive_dir: str | os.PathLike) -> sqlite_utils.Database:
     except (OSError, sqlite3.Error) as exc:
         raise ArchiveError(f"cannot open the archive at {folder}: {exc}") from exc
     conn.execute("PRAGMA foreign_keys=ON")
+    # In WAL mode NORMAL survives a killed process; only an OS crash or power cut
+    # can lose the last commits, never corrupt the database.
+    conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=30000")
     db = sqlite_utils.Database(conn)
     migrate(db)
@@ -238,6 +241,9 @@ class Store:
             codes = [self._upsert_link(link) for link in article.links]
             self._replace_children("article_links", "code", article_id, {c: {} for c in codes})
             return Recorded(article_id, outcome, len(post_pks))
+
+    def article_hashes(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT source, content_hash FROM articles"))
 
     def touch_if_unchanged(self, source: str, content_hash: str, now: str | None = None) -> bool:
         """Note a re-scan of an article whose bytes are unchanged; False if it changed."""

@@ -39,11 +39,29 @@ def sniff_html(data: bytes) -> bool:
     return len(_HTML_ANYWHERE.findall(head)) >= 3
 
 
+_LINK_HINTS = (b"t.co/", b"T.CO/", b"T.co/", b"pic.twitter.com/", b"pic.x.com/", b"PIC.",
+               b"Pic.")
+
+
+def _quiet_html(data: bytes) -> bool:
+    """True for HTML that cannot hold an embed in any form the scanner reads."""
+    return (not html.may_hold_embed(data) and b"(@" not in data
+            and b"[tweet" not in data and b"[Tweet" not in data)
+
+
 def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) -> Article:
     """Read one article. Never raises on odd input: undecodable bytes are replaced."""
-    text = decode(data, content_type)
     digest = hashlib.sha256(data).hexdigest()
-    if sniff_html(data):
+    is_html = sniff_html(data)
+    if is_html and _quiet_html(data):
+        # Most articles embed nothing: their title and links are all there is,
+        # and neither needs the whole article decoded or parsed.
+        has_links = any(hint in data for hint in _LINK_HINTS)
+        text = decode(data, content_type) if has_links else None
+        return Article(source=source, title=_title(data, content_type), kind="html",
+                       content_hash=digest, links=find_links(text) if text else [])
+    text = decode(data, content_type)
+    if is_html:
         article = _scan_html(data, text, source)
     else:
         units = plaintext.text_units(text)
@@ -53,17 +71,16 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
         article.embeds = embeds
     article.content_hash = digest
     article.embeds = merge_duplicates(article.embeds + _shortcodes(text))
-    article.links = find_links(text) if ("t.co/" in text or "pic." in text) else []
+    article.links = find_links(text)
     return article
 
 
 def _scan_html(data: bytes, text: str, source: str) -> Article:
-    structural = html.STRUCTURAL.search(data) is not None
+    structural = html.may_hold_embed(data)
     flattened = plaintext.QUICK.search(text) is not None
     if not (structural or flattened):
-        m = _TITLE.search(text)
-        title = " ".join(htmllib.unescape(m.group(1)).split()) or None if m else None
-        return Article(source=source, title=title, kind="html", content_hash="")
+        return Article(source=source, title=_title(data, None, text), kind="html",
+                       content_hash="")
     doc = html.parse(text)
     if doc is None:
         return Article(source=source, title=None, kind="html", content_hash="")
@@ -73,6 +90,26 @@ def _scan_html(data: bytes, text: str, source: str) -> Article:
         # Tweets whose markup was flattened into the page's paragraphs.
         embeds += plaintext.find_embeds(html.page_lines(doc, elements))
     return Article(source=source, title=title, kind="html", content_hash="", embeds=embeds)
+
+
+_TITLE_BYTES = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _title(data: bytes, content_type: str | None, text: str | None = None) -> str | None:
+    """The <title>, decoded as the whole page would be; og:title when there is none."""
+    if text is None:
+        m = _TITLE_BYTES.search(data, 0, 262144)
+        if not m:
+            return None
+        codec_sample = data[:4096] if m.end() > 4096 else b""
+        raw = decode(codec_sample + m.group(1), content_type)[len(decode(codec_sample,
+                                                                         content_type)):]
+    else:
+        m = _TITLE.search(text)
+        if not m:
+            return None
+        raw = m.group(1)
+    return " ".join(htmllib.unescape(raw).split()) or None
 
 
 def _shortcodes(text: str) -> list[Embed]:

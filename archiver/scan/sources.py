@@ -89,9 +89,12 @@ def _checked(loaded: Loaded, max_bytes: int) -> Loaded:
     return loaded
 
 
+_CONTROLS = bytes([*range(0, 9), *range(14, 32)])
+
+
 def _control_ratio(head: bytes) -> float:
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls / max(len(head), 1)
+    kept = head.translate(None, delete=_CONTROLS)
+    return (len(head) - len(kept)) / max(len(head), 1)
 
 
 def _fetch(url: str, max_bytes: int, timeout: float) -> Loaded:

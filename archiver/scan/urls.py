@@ -66,6 +66,13 @@ def snowflake_date(tweet_id: str | int | None) -> str | None:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
+# Literal-led, so the engine skips ahead fast; the context before a match (a
+# scheme's "//", or no letter, dot or hyphen) is checked by hand.
+_LINK_CORE = re.compile(r"t\.co/([A-Za-z0-9]+)|pic\.(?:twitter|x)\.com/([A-Za-z0-9]+)",
+                        re.IGNORECASE)
+_GLUED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/@")
+
+
 def find_links(text: str) -> list[str]:
     """Every t.co and pic link in text, normalised, once per code, in order.
 
@@ -73,7 +80,14 @@ def find_links(text: str) -> list[str]:
     one link, listed in its pic form.
     """
     seen: dict[str, bool] = {}
-    for m in LINK_RE.finditer(text):
+    lowered = text.lower()
+    if "t.co/" not in lowered and "pic.twitter.com/" not in lowered and "pic.x.com/" not in lowered:
+        return []
+    for m in _LINK_CORE.finditer(text):
+        start = m.start()
+        before = text[start - 1] if start else ""
+        if before and before in _GLUED and text[max(0, start - 2):start] != "//":
+            continue
         code = m.group(1) or m.group(2)
         seen[code] = seen.get(code, False) or m.group(2) is not None
     return [
