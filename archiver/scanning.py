@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from .errors import SourceError
