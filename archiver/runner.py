@@ -8,6 +8,7 @@ every database write happens on the loop's thread.
 from __future__ import annotations
 
 import asyncio
+import errno
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,7 @@ from urllib.parse import quote
 
 from . import clock, evidence
 from .capture import BrowserMissing, Capture, Capturer
+from .errors import ArchiveError
 from .ledger import FetchLedger, Schedule
 from .net import HOST_STOPPED, Answer, Client, FetchRefused, Unreachable
 from .resolve import Resolution, resolve
@@ -58,6 +60,9 @@ class FetchReport:
         if self.cleaned:
             text += f" Left-overs of an interrupted run removed: {self.cleaned}."
         return text + f" Capture folders written: {self.captures}."
+
+
+_ARCHIVE_UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def _stamp(now: str) -> str:
@@ -238,6 +243,14 @@ class Fetcher:
                     _stamp(now), now, pieces,
                 )
                 self.report.captures += 1
+        except OSError as exc:
+            if exc.errno in _ARCHIVE_UNWRITABLE:
+                # A full disk or a read-only archive stops the run: every other
+                # post would fail the same way.
+                raise ArchiveError(
+                    f"cannot write to the archive at {self.store.archive_dir}: {exc.strerror}"
+                ) from exc
+            verdict, files = Verdict("failed", f"internal error: {exc!r}", retry=True), []
         except Exception as exc:  # noqa: BLE001 - one post's trouble never stops the others
             verdict, files = Verdict("failed", f"internal error: {exc!r}", retry=True), []
         self._save(post, verdict, files, recheck=recheck, unchanged=recheck and unchanged)

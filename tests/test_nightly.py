@@ -327,3 +327,40 @@ def test_an_archive_that_cannot_be_written_is_a_clear_error(run, tmp_path):
     assert proc.returncode == 3
     assert proc.stderr.startswith("Error: cannot open the archive")
     assert "Traceback" not in proc.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mount = tmp_path / "small"
+    mount.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+                          capture_output=True)
+    if proc.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_full_disk_is_a_clear_error_and_the_database_stays_whole(standin, env, tmp_path,
+                                                                   small_disk):
+    archive = small_disk / "archive"
+    article, _ids = many_tweets(standin, tmp_path, 3)
+    full = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVER_")}
+    full.update(env)
+    scan = subprocess.run([sys.executable, "-m", "archiver.cli", "--archive", str(archive),
+                           "scan", str(article)], capture_output=True, text=True, env=full)
+    assert scan.returncode == 0, scan.stderr
+    free = os.statvfs(small_disk)
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * max(0, free.f_bavail * free.f_frsize - 120_000))
+    proc = subprocess.run([sys.executable, "-m", "archiver.cli", "--archive", str(archive),
+                           "fetch"], capture_output=True, text=True, env=full, timeout=120)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "No space left on device" in proc.stderr or "disk is full" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    filler.unlink()
+    conn = db(archive)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    recorded = {r[0] for r in conn.execute("SELECT path FROM snapshots")}
+    assert all((archive / p).exists() for p in recorded)
+    assert not list(archive.glob("snapshots/**/*.partial"))
