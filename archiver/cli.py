@@ -347,6 +347,35 @@ def lookup(ctx, handle, fmt, since, until, search):
         click.echo(_format_posts(records, handle))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the posts page in a browser.")
+@click.pass_context
+def serve(ctx, host, port, open_browser):
+    """Browse the archive in Datasette: captures, full-text search, canned queries.
+
+    The database is opened read-only, so a run may write to it meanwhile. Capture
+    files are served from /-/captures/; pages download as text and never run.
+
+    Example: archiver serve --port 8001 --open
+    """
+    from .datasette.serve import ArchiveMissing, ServeOptions, serve
+    from .errors import ArchiverError
+
+    settings = _settings(ctx)
+    options = ServeOptions(host=host, port=port, open_browser=open_browser,
+                           max_attempts=settings.max_attempts)
+    try:
+        serve(settings.archive, options,
+              on_ready=lambda url: click.echo(f"Browse the archive at {url} (Ctrl-C stops)",
+                                              err=True))
+    except (ArchiveMissing, ArchiverError) as exc:
+        fail(str(exc))
+
+
 def _archive_without_settings(ctx) -> str | None:
     """The archive folder from archiver.toml, read only when one is present."""
     import os
