@@ -355,23 +355,23 @@ def lookup(ctx, handle, fmt, since, until, search):
 @click.option("--open", "open_browser", is_flag=True, help="Open the posts page in a browser.")
 @click.pass_context
 def serve(ctx, host, port, open_browser):
-    """Browse the archive in Datasette: captures, full-text search, canned queries.
+    """Browse the archive in Datasette: captures, search and queries.
 
     The database is opened read-only, so a run may write to it meanwhile. Capture
     files are served from /-/captures/; pages download as text and never run.
 
     Example: archiver serve --port 8001 --open
     """
-    from .datasette.serve import ArchiveMissing, ServeOptions, serve
+    from .datasette.serve import ArchiveMissing, ServeOptions, serve_archive
     from .errors import ArchiverError
 
     settings = _settings(ctx)
     options = ServeOptions(host=host, port=port, open_browser=open_browser,
                            max_attempts=settings.max_attempts)
     try:
-        serve(settings.archive, options,
-              on_ready=lambda url: click.echo(f"Browse the archive at {url} (Ctrl-C stops)",
-                                              err=True))
+        serve_archive(settings.archive, options,
+                      on_ready=lambda url: click.echo(
+                          f"Browse the archive at {url} (Ctrl-C stops)", err=True))
     except (ArchiveMissing, ArchiverError) as exc:
         fail(str(exc))
 

@@ -20,12 +20,13 @@ from ..errors import ArchiverError
 from ..lookup import ArchiveMissing, open_readonly
 from .metadata import DATABASE, metadata
 
-__all__ = ["ArchiveMissing", "ServeError", "ServeOptions", "make_datasette", "serve"]
+__all__ = ["ArchiveMissing", "ServeError", "ServeOptions", "make_datasette", "serve_archive"]
 
 SETTINGS = {
     "default_page_size": 50,  # thumbnails make rows tall
     "sql_time_limit_ms": 3000,  # canned queries count per row
     "facet_time_limit_ms": 500,
+    "suggest_facets": False,  # the configured facets are the useful ones
 }
 
 
@@ -79,7 +80,7 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(archive_dir: str | Path, options: ServeOptions, on_ready=None) -> None:
+def serve_archive(archive_dir: str | Path, options: ServeOptions, on_ready=None) -> None:
     """Serve until interrupted. `on_ready(url)` is called with the posts page's URL."""
     import uvicorn
 
