@@ -112,11 +112,15 @@ def trusted_hosts(settings: Settings) -> set[str]:
 
 
 def _blocked(address: str) -> bool:
+    """Anything but a public unicast address: loopback, private, link-local,
+    reserved, shared (100.64/10), multicast, and IPv4 hidden in IPv6 forms."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_reserved
-            or ip.is_multicast or ip.is_unspecified)
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if inner is not None and _blocked(str(inner)):
+            return True
+    return (not ip.is_global or ip.is_loopback or ip.is_private or ip.is_link_local
+            or ip.is_reserved or ip.is_multicast or ip.is_unspecified)
 
 
 class Client:

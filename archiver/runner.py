@@ -21,7 +21,7 @@ from .errors import ArchiveError
 from .ledger import FetchLedger, Schedule
 from .net import HOST_STOPPED, Answer, Client, FetchRefused, Unreachable
 from .resolve import Resolution, resolve
-from .scan.urls import parse_status_url
+from .scan.urls import STATUS_RE, parse_status_url, snowflake_date
 from .settings import Settings
 from .sources import oembed, syndication
 from .sources.classify import Verdict, classify
@@ -63,6 +63,16 @@ class FetchReport:
 
 
 _ARCHIVE_UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _dates_agree(pk: int, status_id: str, store: Store) -> bool:
+    """A plain-text tweet's attribution date against the date its would-be id
+    encodes: a day apart at most (the attribution is in the publisher's zone)."""
+    row = store.conn.execute("SELECT date FROM posts WHERE pk = ?", (pk,)).fetchone()
+    encoded = snowflake_date(status_id)
+    if not row or not row[0] or not encoded:
+        return True
+    return abs(clock.parse(row[0] + "T00:00:00Z") - clock.parse(encoded + "T00:00:00Z")).days <= 1
 
 
 def _stamp(now: str) -> str:
@@ -174,6 +184,10 @@ class Fetcher:
             if is_pic and post_id is None:
                 if handle and url_handle and handle.lower() != url_handle.lower():
                     continue  # media of another account's post: not this tweet's id
+                if not _dates_agree(pk, status_id, self.store):
+                    self.events({"event": "id", "post": status_id, "via": _code,
+                                 "refused": "the attribution's date is not the id's date"})
+                    continue
                 new_pk = self.store.assign_post_id(pk, status_id, url_handle, now=now)
                 merged[pk] = new_pk
                 self.report.ids_learned += 1
@@ -183,6 +197,18 @@ class Fetcher:
                 _, created = self.ledger.add_quote(pk, "twitter", status_id, url_handle, url,
                                                    "link", now)
                 self.report.quotes += created
+        # A status URL written out in a post's text (not behind t.co) is a quote too.
+        for pk, post_id, text in self.store.conn.execute(
+            "SELECT pk, id, text FROM posts WHERE text LIKE '%/status%'"
+        ).fetchall():
+            for m in STATUS_RE.finditer(text or ""):
+                url_handle, status_id = parse_status_url(m.group(0))
+                if status_id != post_id:
+                    url = self.settings.status_url.format(handle=url_handle or "i",
+                                                          id=status_id)
+                    _, created = self.ledger.add_quote(pk, "twitter", status_id, url_handle,
+                                                       url, "text", now)
+                    self.report.quotes += created
 
     # -- posts ----------------------------------------------------------------
     async def _process(self, post: dict, recheck: bool) -> None:

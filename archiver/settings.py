@@ -7,7 +7,7 @@ them anywhere.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 try:
@@ -40,7 +40,6 @@ class Settings:
     host_rate: float = 10.0  # requests per second to any one host
     host_429_limit: int = 3  # a host still answering 429 after retries this often stops for the run
     now: str = ""  # pretend it is this UTC time (ISO 8601): for testing schedules
-    extra: dict = field(default_factory=dict)
 
     @property
     def max_source_bytes(self) -> int:
@@ -74,7 +73,7 @@ def load(config: str | os.PathLike | None = None, env: dict | None = None) -> Se
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ArchiverError(f"cannot read {path}: {exc}") from exc
         values.update({str(k).lower(): v for k, v in data.items()})
-    known = {f.name: f for f in fields(Settings) if f.name != "extra"}
+    known = {f.name: f for f in fields(Settings)}
     for name in known:
         key = f"ARCHIVER_{name.upper()}"
         if env.get(key):
@@ -82,8 +81,30 @@ def load(config: str | os.PathLike | None = None, env: dict | None = None) -> Se
     settings = Settings()
     for name, raw in values.items():
         if name not in known:
-            settings.extra[name] = raw
-            continue
+            raise ArchiverError(
+                f"unknown setting {name!r} in {path} (known: {', '.join(sorted(known))})"
+            )
         kind = type(getattr(settings, name))
         setattr(settings, name, _coerce(name, raw, kind) if kind is not str else str(raw))
+    for name, fields_needed in TEMPLATES.items():
+        template = getattr(settings, name)
+        missing = [f for f in fields_needed if "{" + f + "}" not in template]
+        if missing or not template.startswith(("http://", "https://")):
+            raise ArchiverError(
+                f"setting {name.upper()}: {template!r} must be an http(s) URL holding "
+                + ", ".join("{" + f + "}" for f in fields_needed)
+            )
+    if settings.now:
+        from .clock import parse
+
+        try:
+            parse(settings.now)
+        except ValueError:
+            raise ArchiverError(f"setting NOW: {settings.now!r} is not an ISO 8601 time") from None
     return settings
+
+
+TEMPLATES = {
+    "tco_url": ("code",), "embed_url": ("id",), "syndication_url": ("id", "token"),
+    "oembed_url": ("url",), "status_url": ("handle", "id"),
+}

@@ -372,10 +372,17 @@ class Store:
                 f"https://twitter.com/i/web/status/{platform_id}"
             )
             if other is None:
+                # The key becomes the id's; the digest stays an alias for re-scans.
                 self.conn.execute(
-                    "UPDATE posts SET id = ?, url = coalesce(url, ?), updated_at = ? WHERE pk = ?",
-                    (platform_id, url, now, pk),
+                    "UPDATE posts SET id = ?, key = ?, url = coalesce(url, ?), updated_at = ?"
+                    " WHERE pk = ?",
+                    (platform_id, f"{platform}:{platform_id}", url, now, pk),
                 )
+                if key != f"{platform}:{platform_id}":
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO post_aliases (key, post_pk) VALUES (?, ?)",
+                        (key, pk),
+                    )
                 return pk
             target = other[0]
             merged = dict(

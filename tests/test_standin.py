@@ -542,19 +542,20 @@ def _chromium() -> str | None:
 def test_embed_page_renders_in_chromium(s):
     sync_api = pytest.importorskip("playwright.sync_api")
     s.add_tweet(Tweet("70", behaviour="deleted"))
+    s.embed_render_delay = 2.0  # long enough to see the page before it renders, even under load
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 600, "height": 700})
             page.goto(s.embed_url(ID))
             assert page.query_selector('[data-testid="tweetText"]') is None
-            page.wait_for_selector('[data-testid="tweetText"]', timeout=5000)
+            page.wait_for_selector('[data-testid="tweetText"]', timeout=10000)
             text = page.inner_text('article[data-testid="tweet"] [data-testid="tweetText"] >> nth=0')
             assert text.startswith("Fish & chips <3 #Tag @bob")
             assert "@jack" in page.inner_text('[data-testid="User-Name"] >> nth=0')
             assert len(page.screenshot()) > 5000
             page.goto(s.embed_url("70"))
-            page.wait_for_selector('[data-testid="tweetUnavailable"]', timeout=5000)
+            page.wait_for_selector('[data-testid="tweetUnavailable"]', timeout=10000)
             assert "This Post is unavailable." in page.inner_text("body")
         finally:
             browser.close()

@@ -133,8 +133,13 @@ def test_assigning_an_id_without_a_twin_keeps_the_post(store):
     store.record_article(seed_article())
     pk = store.conn.execute("SELECT pk FROM posts WHERE handle = 'ajplus'").fetchone()[0]
     assert store.assign_post_id(pk, "1479000000000000001") == pk
-    row = store.conn.execute("SELECT id, url FROM posts WHERE pk = ?", (pk,)).fetchone()
-    assert row == ("1479000000000000001", "https://twitter.com/ajplus/status/1479000000000000001")
+    row = store.conn.execute("SELECT id, url, key FROM posts WHERE pk = ?", (pk,)).fetchone()
+    assert row == ("1479000000000000001", "https://twitter.com/ajplus/status/1479000000000000001",
+                   "twitter:1479000000000000001")
+    changed = seed_article()
+    changed.content_hash = "edited-elsewhere"
+    store.record_article(changed)  # the digest key is an alias now: no second post
+    assert store.conn.execute("SELECT count(*) FROM posts").fetchone()[0] == 6
 
 
 def test_full_text_search_covers_text_and_author(store):

@@ -13,7 +13,7 @@ import re
 
 from ..model import Article, Embed
 from . import html, plaintext
-from .decode import decode
+from .decode import decode, looks_utf16
 from .urls import find_links, status_url
 
 __all__ = ["decode", "scan_bytes", "sniff_html"]
@@ -31,12 +31,26 @@ _SHORTCODE = re.compile(
 )
 
 
+_MARKUP = re.compile(rb"<(?:blockquote|amp-twitter|iframe|figure|div)[\s>]", re.IGNORECASE)
+
+
 def sniff_html(data: bytes) -> bool:
-    """HTML or plain text, judged from the bytes, not from a file name."""
-    head = data[:4096]
-    if _HTML_START.match(head):
+    """HTML or plain text, judged from the bytes, not from a file name.
+
+    Raw CMS content (paragraphs without tags around an embed's markup) counts as
+    HTML too: its embeds are markup.
+    """
+    start = len(data) - len(data.lstrip())
+    while data.startswith(b"<!--", start):  # long leading comments (build banners)
+        end = data.find(b"-->", start)
+        if end < 0:
+            break
+        start = end + 3
+        start += len(data[start:start + 4096]) - len(data[start:start + 4096].lstrip())
+    head = data[start:start + 4096]
+    if _HTML_START.match(head) or len(_HTML_ANYWHERE.findall(head)) >= 3:
         return True
-    return len(_HTML_ANYWHERE.findall(head)) >= 3
+    return html.may_hold_embed(data) and _MARKUP.search(data) is not None
 
 
 _LINK_HINTS = (b"t.co/", b"T.CO/", b"T.co/", b"pic.twitter.com/", b"pic.x.com/", b"PIC.",
@@ -52,6 +66,10 @@ def _quiet_html(data: bytes) -> bool:
 def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) -> Article:
     """Read one article. Never raises on odd input: undecodable bytes are replaced."""
     digest = hashlib.sha256(data).hexdigest()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or looks_utf16(data):
+        # Every byte test below reads ASCII: give them UTF-8.
+        data = decode(data, content_type).encode("utf-8")
+        content_type = "text/html; charset=utf-8" if content_type else None
     is_html = sniff_html(data)
     if is_html and _quiet_html(data):
         # Most articles embed nothing: their title and links are all there is,

@@ -22,7 +22,8 @@ _MONTHS = {
 }
 _NAMES = {name: num for num, names in _MONTHS.items() for name in names.split()}
 # Abbreviations that are not plain prefixes of a full name above.
-_NAMES.update({"sept": 9, "févr": 2, "janv": 1, "juil": 7, "déc": 12, "mär": 3, "mrz": 3})
+_NAMES.update({"sept": 9, "févr": 2, "janv": 1, "juil": 7, "déc": 12, "mär": 3, "mrz": 3,
+               "mrt": 3})
 
 
 def month_number(word: str) -> int | None:

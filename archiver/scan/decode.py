@@ -29,10 +29,26 @@ def _codec(name: str | None) -> str | None:
     return "cp1252" if found in ("latin-1", "iso8859-1", "ascii") else found
 
 
+def looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: ASCII-heavy text leaves a NUL in every other byte."""
+    head = data[:512]
+    if len(head) < 16 or b"\x00" not in head:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) > 0.4 * len(even) or odd.count(0) > 0.4 * len(odd)
+
+
+def _utf16_codec(data: bytes) -> str:
+    head = data[:512]
+    return "utf-16-be" if head[0::2].count(0) > head[1::2].count(0) else "utf-16-le"
+
+
 def decode(data: bytes, content_type: str | None = None) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(name, errors="replace")
+    if looks_utf16(data):
+        return data.decode(_utf16_codec(data), errors="replace")
     declared = None
     if content_type:
         m = _HEADER_CHARSET.search(content_type)

@@ -32,7 +32,7 @@ def may_hold_embed(data: bytes) -> bool:
     return has_quote and (b"/status/" in data or b"/statuses/" in data)
 
 ATTRIBUTION = re.compile(
-    r"(?:^|\s)(?:[\u2014\u2013\u2015]|&mdash;|--?)\s*(?P<name>[^\u2014\u2013\u2015]*?)\s*"
+    r"(?:^|\s)(?:[\u2014\u2013\u2015\u2012\u2212]|&mdash;|--?)\s*(?P<name>[^\u2014\u2013\u2015\u2012\u2212]*?)\s*"
     r"\(@(?P<handle>" + HANDLE + r")\)\s*$"
 )
 
@@ -50,12 +50,19 @@ _TIMELINE = re.compile(r"timeline|/srv/timeline-profile|twitter-timeline", re.IG
 
 # huge_tree lifts libxml2's nesting limit (256), past which it silently drops content.
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
+_UTF8_PARSER = lxml.html.HTMLParser(huge_tree=True, encoding="utf-8")
 
 
 def parse(text: str):
     try:
         return lxml.html.document_fromstring(text, parser=_PARSER)
-    except (etree.ParserError, ValueError):
+    except ValueError:
+        # XHTML with an <?xml encoding=...?> declaration: lxml refuses it as str.
+        try:
+            return lxml.html.document_fromstring(text.encode("utf-8"), parser=_UTF8_PARSER)
+        except (etree.ParserError, ValueError):
+            return None
+    except etree.ParserError:
         return None
 
 
@@ -80,13 +87,22 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
             _complete(embed)
         add(el, embed)
 
-    for bq in doc.xpath("//blockquote"):
+    # Outermost blockquotes only: a blockquote inside a tweet's markup is the
+    # quoted tweet, which is not an embed of the article (its t.co link leads to it).
+    for bq in doc.xpath("//blockquote[not(ancestor::blockquote)]"):
         if bq in handled:
             continue
         if bq.xpath(_TWEET_QUOTE):
             add(bq, _from_blockquote(bq, "oembed"))
         elif _looks_like_tweet(bq):
             add(bq, _from_blockquote(bq, "blockquote"))
+        else:
+            # An ordinary quote may still wrap a tweet's markup (a CMS pull quote).
+            for inner in bq.xpath(".//blockquote[not(ancestor::blockquote"
+                                  "[contains(concat(' ', normalize-space(@class), ' '),"
+                                  " ' twitter-tweet ')])]"):
+                if inner.xpath(_TWEET_QUOTE):
+                    add(inner, _from_blockquote(inner, "oembed"))
 
     figures = doc.xpath(
         "//figure[{} or {} or {} or {}]".format(
@@ -198,7 +214,7 @@ def element_lines(el, br: str = "\n") -> list[str]:
 
 
 def _from_blockquote(bq, form: str) -> Embed:
-    nested = set(bq.xpath(".//blockquote//*")) | set(bq.xpath(".//blockquote"))
+    nested = set(bq.xpath(".//blockquote/descendant-or-self::*"))
     paragraphs: list[str] = []
     attribution_text = ""
     text_anchors: set = set()
@@ -268,7 +284,7 @@ def _from_blockquote(bq, form: str) -> Embed:
 
 
 _INLINE_ATTRIBUTION = re.compile(
-    r"(?:^|\s)(?:[\u2014\u2013\u2015]|--?)\s*(?P<name>[^\u2014\u2013\u2015]*?)\s*"
+    r"(?:^|\s)(?:[\u2014\u2013\u2015\u2012\u2212]|--?)\s*(?P<name>[^\u2014\u2013\u2015\u2012\u2212]*?)\s*"
     r"\(@(?P<handle>" + HANDLE + r")\)"
 )
 
@@ -285,7 +301,7 @@ def _is_attribution_paragraph(text: str) -> bool:
     )
 
 
-_LEADING_DASH = re.compile(r"\s*(?:[\u2014\u2013\u2015]|&mdash;|--?)\s*\S")
+_LEADING_DASH = re.compile(r"\s*(?:[\u2014\u2013\u2015\u2012\u2212]|&mdash;|--?)\s*\S")
 
 
 def _is_date_paragraph(p) -> bool:
@@ -301,11 +317,9 @@ def _outside_text(bq, nested) -> str:
     """Text of the blockquote that is not inside one of its paragraphs."""
     parts = [bq.text or ""]
     for child in bq:
-        if child in nested:
-            continue
-        if child.tag != "p":
-            parts.append(child.text_content() if isinstance(child.tag, str) else "")
-        parts.append(child.tail or "")
+        if child not in nested and child.tag != "p" and isinstance(child.tag, str):
+            parts.append(child.text_content())
+        parts.append(child.tail or "")  # the attribution may follow a nested quote
     return " ".join(" ".join(parts).split())
 
 

@@ -13,17 +13,16 @@ from .urls import HANDLE, LINK_RE, find_links
 # line must end with the date, so Bluesky's "Nov 27, 2024 at 9:42 AM" and its
 # dotted handles do not match.
 ATTRIBUTION = re.compile(
-    r"^(?P<pre>.*?)(?:^|(?<=\s))(?:[\u2014\u2013\u2015]|--?)\s*"
-    r"(?P<name>(?:(?![\u2014\u2013\u2015]\s).)*?)\s*"
+    r"^(?P<pre>.*?)(?:^|(?<=\s))(?:[\u2014\u2013\u2015\u2012\u2212]|--?)\s*"
+    r"(?P<name>(?:(?![\u2014\u2013\u2015\u2012\u2212]\s).)*?)\s*"
     r"\(@(?P<handle>" + HANDLE + r")\)\s*"
     r"(?P<date>" + DATE_PATTERN + r")\s*[.\u00a0]?\s*$"
 )
 QUICK = re.compile(r"\(@" + HANDLE + r"\)")
 _ENDS_WITH_PIC = re.compile(r"pic\.(?:twitter|x)\.com/[A-Za-z0-9]+\s*$", re.IGNORECASE)
 _ENDS_WITH_LINK = re.compile(LINK_RE.pattern + r"\s*$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?\u2026\"\u201d')\]]$")
 # How far a tweet's text may continue past its attribution line.
-MAX_CONTINUATION_LINES = 8
+MAX_CONTINUATION_LINES = 6
 MAX_TWEET_CHARS = 4000
 MAX_BLOCK_LINES = 12
 
@@ -107,18 +106,33 @@ def _continuation(lines, i, before, attributions, used) -> list[str]:
     """
     if before and _ENDS_WITH_LINK.search(before[-1]):
         return []  # the text before already ends where tweets end: with their link
-    incomplete = not before or before[0].startswith("@") or not _SENTENCE_END.search(before[-1])
+    # A reply's leading mentions stand before the attribution and the rest after
+    # it, ending in a link (neowin.net's shape): only then may a t.co link end it.
+    reply = not before or before[0].startswith("@")
     for j in range(i + 1, min(len(lines), i + 1 + MAX_CONTINUATION_LINES)):
         if j in attributions or j in used:
             return []
-        ends_tweet = _ENDS_WITH_PIC.search(lines[j]) or (
-            incomplete and _ENDS_WITH_LINK.search(lines[j])
-        )
+        ends_tweet = _ENDS_WITH_PIC.search(lines[j]) or (reply and _ENDS_WITH_LINK.search(lines[j]))
         if ends_tweet:
             # A line ending in a link right before another attribution is that
             # tweet's own text, not ours.
             following = attributions.get(j + 1)
             if following and not (following[1] or following[0].group("pre").strip()):
                 return []
-            return lines[i + 1 : j + 1]
+            after = lines[i + 1 : j + 1]
+            if weighted_length("\n".join(before + after)) > MAX_TWEET_WEIGHT:
+                return []  # longer than a tweet: the lines were the article's own
+            return after
     return []
+
+
+MAX_TWEET_WEIGHT = 280
+_ANY_LINK = re.compile(r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/[A-Za-z0-9]+",
+                       re.IGNORECASE)
+
+
+def weighted_length(text: str) -> int:
+    """A tweet's length as the platform counts it: a link weighs 23, a trailing
+    media link nothing."""
+    text = _ENDS_WITH_PIC.sub("", text.rstrip())
+    return len(_ANY_LINK.sub("x" * 23, text))

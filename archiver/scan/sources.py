@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
+from .decode import looks_utf16
 
 USER_AGENT = "archiver/0.1 (+https://github.com/; embed archiver)"
 
@@ -83,7 +85,7 @@ def _checked(loaded: Loaded, max_bytes: int) -> Loaded:
     if not data.strip():
         raise SourceError(loaded.source, "empty: nothing to scan")
     head = data[:8192]
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(head)
     if not utf16 and (b"\x00" in head or _control_ratio(head) > 0.1):
         raise SourceError(loaded.source, "binary data, not an article (HTML or text)")
     return loaded
@@ -111,11 +113,17 @@ def _fetch(url: str, max_bytes: int, timeout: float) -> Loaded:
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise SourceError(url, _too_large(int(declared), max_bytes))
             chunks, total = [], 0
-            for chunk in response.iter_content(65536):
+            deadline = time.monotonic() + timeout * 3
+            # read1 returns what has arrived, so a dripping answer meets the deadline.
+            while chunk := response.raw.read1(65536, decode_content=True):
                 chunks.append(chunk)
                 total += len(chunk)
                 if total > max_bytes:
                     raise SourceError(url, _too_large(total, max_bytes))
+                if time.monotonic() > deadline:
+                    raise SourceError(url, f"too slow: not complete after {timeout * 3:g} s")
             return Loaded(url, b"".join(chunks), response.headers.get("Content-Type"))
-    except requests.RequestException as exc:
+    except (requests.RequestException, OSError) as exc:
+        raise SourceError(url, f"fetch failed: {type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - urllib3's own errors from read1
         raise SourceError(url, f"fetch failed: {type(exc).__name__}: {exc}") from None

@@ -80,6 +80,8 @@ def find_links(text: str) -> list[str]:
     one link, listed in its pic form.
     """
     seen: dict[str, bool] = {}
+    if "\\/" in text or "%2" in text or "&#" in text or "&sol;" in text:
+        text = _unescape_slashes(text)
     lowered = text.lower()
     if "t.co/" not in lowered and "pic.twitter.com/" not in lowered and "pic.x.com/" not in lowered:
         return []
@@ -94,6 +96,15 @@ def find_links(text: str) -> list[str]:
         f"https://pic.twitter.com/{code}" if pic else f"https://t.co/{code}"
         for code, pic in seen.items()
     ]
+
+
+_ESCAPED_SLASH = re.compile(r"\\/|%2[fF]|&#x0*2[fF];|&#0*47;|&sol;|%3[aA]")
+
+
+def _unescape_slashes(text: str) -> str:
+    """Links as JSON (https:\\/\\/t.co\\/X), percent-encoding (share URLs) or
+    entities write their slashes escaped; read them as slashes."""
+    return _ESCAPED_SLASH.sub(lambda m: ":" if m.group(0)[-1] in "aA" else "/", text)
 
 
 def link_code(link: str) -> str:
