@@ -6,6 +6,7 @@ Heavy modules are imported inside the commands that need them, so that
 
 from __future__ import annotations
 
+import functools
 import sys
 import textwrap
 
@@ -24,12 +25,25 @@ def fail(message: str, code: int = EXIT_FATAL):
     sys.exit(code)
 
 
+def _one_format(ctx, param, value):
+    if value:
+        chosen = ctx.meta.setdefault("archiver_formats", set())
+        chosen.add(param.name)
+        if len(chosen) > 1:
+            raise click.UsageError("--json and --nl: choose one")
+    return value
+
+
 def output_options(func):
-    func = click.option(
-        "--nl", "fmt", flag_value="nl", help="Print one JSON object per line."
-    )(func)
-    func = click.option("--json", "fmt", flag_value="json", help="Print a JSON array.")(func)
-    return func
+    func = click.option("--nl", "as_nl", is_flag=True, callback=_one_format, expose_value=True,
+                        help="Print one JSON object per line.")(func)
+    func = click.option("--json", "as_json", is_flag=True, callback=_one_format,
+                        help="Print a JSON array.")(func)
+
+    def wrapper(*args, as_json=False, as_nl=False, **kwargs):
+        return func(*args, fmt="json" if as_json else "nl" if as_nl else None, **kwargs)
+
+    return functools.update_wrapper(wrapper, func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,7 +138,7 @@ def _emitter(fmt):
     def emit(result, quiet):
         if fmt == "nl":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False))
-        elif fmt is None and not quiet:
+        elif fmt is None and not quiet and not result.error:  # errors go to stderr once
             click.echo(_format_article(result))
 
     return emit
