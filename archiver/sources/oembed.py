@@ -23,6 +23,8 @@ def read(answer: Answer, tweet_id: str) -> Finding:
     try:
         data = json.loads(answer.body.decode("utf-8"))
         fragment = data["html"]
+        if not isinstance(fragment, str):
+            raise TypeError("html is not a string")
     except (UnicodeDecodeError, ValueError, KeyError, TypeError):
         looks_html = answer.body.lstrip()[:1] == b"<"
         what = "an HTML page (login wall?)" if looks_html else "invalid JSON"
@@ -34,14 +36,16 @@ def read(answer: Answer, tweet_id: str) -> Finding:
     embed = tweet_markup._from_blockquote(quotes[0], "oembed")
     if embed.id and embed.id != str(tweet_id):
         return Finding("error", f"oEmbed: answered for another post ({embed.id})")
-    parsed = parse_status_url(data.get("url")) or (None, None)
+    url = data.get("url")
+    parsed = parse_status_url(url if isinstance(url, str) else None) or (None, None)
+    author = data.get("author_name")
     return Finding(
         "found",
         "oEmbed: found",
         PostData(
             id=str(tweet_id),
             handle=embed.handle or parsed[0],
-            author=data.get("author_name") or embed.author,
+            author=(author if isinstance(author, str) else None) or embed.author,
             created_at=embed.date,
             text=embed.text,
             source="oembed",

@@ -68,50 +68,69 @@ def read(answer: Answer) -> Finding:
         return Finding("error", "syndication: answer is not a JSON object")
     if not data:
         return Finding("not_found", "syndication: empty answer {}")
-    kind = data.get("__typename")
+    kind = _str(data.get("__typename"))
     if kind in ("TweetTombstone", "TweetUnavailable") or "tombstone" in data:
-        tomb = data.get("tombstone") or {}
-        text = ((tomb.get("text") or {}).get("text") if isinstance(tomb, dict) else None) or ""
-        reason = data.get("reason") or _unavailable_reason(text)
+        text = _str(_dict(_dict(data.get("tombstone")).get("text")).get("text")) or ""
+        reason = _str(data.get("reason")) or _unavailable_reason(text)
         return Finding("unavailable", f"syndication: {kind or 'tombstone'}: {text or reason}"
                        .rstrip(": "), None)
     try:
         return Finding("found", "syndication: found", transform(data))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return Finding("error", f"syndication: unexpected JSON ({type(exc).__name__}: {exc})")
 
 
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def transform(data: dict) -> PostData:
-    """A syndication tweet-result as post fields (react-tweet's field names)."""
-    user = data.get("user") or {}
-    text = data.get("text")
-    note = data.get("note_tweet") or {}
-    note_text = (((note.get("note_tweet_results") or {}).get("result") or {}).get("text")
-                 if isinstance(note, dict) else None)
+    """A syndication tweet-result as post fields (react-tweet's field names).
+
+    Shapes are checked, not trusted: a field of the wrong type counts as absent.
+    """
+    tweet_id = data.get("id_str")
+    if not isinstance(tweet_id, (str, int)) or not str(tweet_id).isdigit():
+        raise ValueError("no numeric id_str")
+    user = _dict(data.get("user"))
+    text = _str(data.get("text"))
+    note_text = _str(_dict(_dict(_dict(data.get("note_tweet")).get("note_tweet_results"))
+                           .get("result")).get("text"))
     if note_text:
         text = note_text  # "text" is truncated for long posts
-    quoted = data.get("quoted_tweet") or {}
+    quoted = _dict(data.get("quoted_tweet"))
+    quoted_id = quoted.get("id_str")
+    details = data.get("mediaDetails")
+    edit = data.get("edit_control")
     return PostData(
-        id=str(data["id_str"]),
-        handle=user.get("screen_name"),
-        author=user.get("name"),
-        created_at=data.get("created_at"),
-        text=html.unescape(text) if isinstance(text, str) else None,
-        media=[_media(m) for m in data.get("mediaDetails") or [] if isinstance(m, dict)],
-        quoted_id=str(quoted["id_str"]) if quoted.get("id_str") else None,
-        quoted_handle=(quoted.get("user") or {}).get("screen_name"),
-        edit_info=data.get("edit_control"),
-        is_edited=bool(data.get("isEdited")),
+        id=str(tweet_id),
+        handle=_str(user.get("screen_name")),
+        author=_str(user.get("name")),
+        created_at=_str(data.get("created_at")),
+        text=html.unescape(text) if text is not None else None,
+        media=[_media(m) for m in (details if isinstance(details, list) else [])
+               if isinstance(m, dict)],
+        quoted_id=str(quoted_id) if isinstance(quoted_id, (str, int))
+        and str(quoted_id).isdigit() else None,
+        quoted_handle=_str(_dict(quoted.get("user")).get("screen_name")),
+        edit_info=edit if isinstance(edit, dict) else None,
+        is_edited=data.get("isEdited") is True,
     )
 
 
 def _media(item: dict) -> dict:
-    variants = ((item.get("video_info") or {}).get("variants")) or []
-    mp4 = [v for v in variants if isinstance(v, dict) and v.get("content_type") == "video/mp4"]
-    best = max(mp4, key=lambda v: v.get("bitrate") or 0, default=None)
+    variants = _dict(item.get("video_info")).get("variants")
+    mp4 = [v for v in (variants if isinstance(variants, list) else [])
+           if isinstance(v, dict) and v.get("content_type") == "video/mp4"]
+    rate = lambda v: v.get("bitrate") if isinstance(v.get("bitrate"), (int, float)) else 0  # noqa: E731
+    best = max(mp4, key=rate, default=None)
     return {
-        "type": item.get("type"),
-        "url": item.get("media_url_https"),
-        "alt": item.get("ext_alt_text"),
-        "video": best.get("url") if best else None,
+        "type": _str(item.get("type")),
+        "url": _str(item.get("media_url_https")),
+        "alt": _str(item.get("ext_alt_text")),
+        "video": _str(best.get("url")) if best else None,
     }
