@@ -37,6 +37,13 @@ def is_feed(data: bytes) -> bool:
 
 def entries(data: bytes, base: str) -> tuple[str, list[str]]:
     """The kind of list ("feed", "sitemap", "sitemapindex") and the URLs it lists."""
+    try:
+        return _entries(data, base)
+    except ValueError as exc:  # lxml's recovering parser can leave names QName refuses
+        raise SourceError(base, f"unreadable feed or sitemap: {exc}") from None
+
+
+def _entries(data: bytes, base: str) -> tuple[str, list[str]]:
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
