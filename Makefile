@@ -9,13 +9,18 @@ STAMP := $(VENV)/.installed
 SEEDS ?= seeds/
 ARCHIVE ?= archive/
 
-.PHONY: archive test setup chromium lint clean
+.PHONY: archive test setup chromium lint clean bench
 
 archive: setup
 	$(BIN)/archiver --archive $(ARCHIVE) run $(SEEDS) || [ $$? -eq 1 ]  # 1: complete, with failures recorded
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Benchmarks, not tests (never part of `make test`): prints a table and rewrites
+# docs/benchmarks.md. Generated inputs are cached in BENCH_CACHE (~/.cache/archiver-bench).
+bench: setup
+	$(BIN)/python -m bench
 
 lint: setup
 	$(BIN)/ruff check archiver tests
