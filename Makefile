@@ -46,6 +46,8 @@ chromium: $(STAMP)
 		echo "Playwright's Chromium download failed; installing the distribution's chromium package"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		echo "Also installing chromium-headless-shell (a third of the CPU per capture), where the distribution has it"; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1 || true; \
 		$(BIN)/python -m archiver.browser; \
 	fi
 

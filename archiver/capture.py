@@ -23,6 +23,7 @@ RENDERED = """() => {
   const box = el.getBoundingClientRect();
   return box.width > 0 && box.height > 0 && (el.innerText || '').trim().length > 0;
 }"""
+IMAGES_DONE = """() => Array.from(document.images).every(img => img.complete)"""
 _NOT_THE_POST = re.compile(
     r"this (post|tweet) is unavailable|this (post|tweet) (was|has been) deleted|"
     r"doesn[’']t exist|something went wrong|log in to x|sign up for x",
@@ -147,8 +148,9 @@ class Capturer:
                 result.error = f"the embed page shows no post: {shown!r}"
                 return result
             with contextlib.suppress(PlaywrightTimeout):
-                # a post whose media keeps loading is still captured
-                await page.wait_for_load_state("networkidle", timeout=3000)
+                # The card's images, not a quiet network: networkidle alone costs
+                # half a second a page. A post whose media never loads is still captured.
+                await page.wait_for_function(IMAGES_DONE, timeout=5000)
             png = await page.screenshot(full_page=True, type="png")
             html = (await page.content()).encode("utf-8")
             cdp = await context.new_cdp_session(page)

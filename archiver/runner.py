@@ -8,6 +8,7 @@ every database write happens on the loop's thread.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 from collections import Counter
 from collections.abc import Callable
@@ -223,6 +224,10 @@ class Fetcher:
             return
         post_id = post["id"]
         files = []
+        embed_url = self.settings.embed_url.format(id=post_id)
+        # A new post is most likely there: open its embed page while its data is
+        # fetched, rather than after (the capture is dropped if it turns out gone).
+        early = None if recheck else asyncio.ensure_future(self._capture(embed_url))
         try:
             synd_answer, oembed_answer = await asyncio.gather(
                 self._in_thread(self._get, self._syndication_url(post_id)),
@@ -244,7 +249,7 @@ class Fetcher:
             unchanged = (recheck and verdict.status == "archived" and verdict.data is not None
                          and not texts_differ(post["live_text"], verdict.data.text))
             if verdict.status == "archived" and not unchanged:
-                capture = await self._capture(self.settings.embed_url.format(id=post_id))
+                capture = await early if early else await self._capture(embed_url)
                 if capture.error and verdict.data.source == "oembed":
                     # The embed page reads syndication, which withholds this post:
                     # what oEmbed showed is the evidence there is.
@@ -279,6 +284,10 @@ class Fetcher:
             verdict, files = Verdict("failed", f"internal error: {exc!r}", retry=True), []
         except Exception as exc:  # noqa: BLE001 - one post's trouble never stops the others
             verdict, files = Verdict("failed", f"internal error: {exc!r}", retry=True), []
+        finally:
+            if early is not None and not early.done():
+                with contextlib.suppress(Exception):
+                    await early  # an unused capture still closes its context
         self._save(post, verdict, files, recheck=recheck, unchanged=recheck and unchanged)
 
     def _save(self, post: dict, verdict: Verdict, files=(), recheck: bool = False,

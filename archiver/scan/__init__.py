@@ -53,14 +53,13 @@ def sniff_html(data: bytes) -> bool:
     return html.may_hold_embed(data) and _MARKUP.search(data) is not None
 
 
-_LINK_HINTS = (b"t.co/", b"T.CO/", b"T.co/", b"pic.twitter.com/", b"pic.x.com/", b"PIC.",
-               b"Pic.")
+# "t.co" also catches the escaped forms (t.co\/, t.co%2F); upper case is rare but seen.
+_LINK_HINTS = (b"t.co", b"pic.", b"T.CO", b"T.co")
 
 
 def _quiet_html(data: bytes) -> bool:
     """True for HTML that cannot hold an embed in any form the scanner reads."""
-    return (not html.may_hold_embed(data) and b"(@" not in data
-            and b"[tweet" not in data and b"[Tweet" not in data)
+    return not html.may_hold_embed(data) and b"(@" not in data and b"[tweet" not in data
 
 
 def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) -> Article:
@@ -104,12 +103,15 @@ def _scan_html(data: bytes, text: str, source: str) -> Article:
         return Article(source=source, title=None, kind="html", content_hash="")
     title = html.title_of(doc)
     embeds, elements = html.find_embeds(doc) if structural else ([], [])
-    if flattened:
+    if flattened and _DATED_HANDLE.search(text):
         # Tweets whose markup was flattened into the page's paragraphs.
         embeds += plaintext.find_embeds(html.page_lines(doc, elements))
     return Article(source=source, title=title, kind="html", content_hash="", embeds=embeds)
 
 
+# A "(@handle)" with a year (or a CJK date) shortly after it: the only kind of
+# page worth turning into lines to look for flattened attributions.
+_DATED_HANDLE = re.compile(r"\(@\w{1,15}\).{0,120}?(?:\b(?:19|20)\d\d\b|[年년])", re.DOTALL)
 _TITLE_BYTES = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 
 

@@ -63,7 +63,7 @@ def load(source: str, max_bytes: int, timeout: float = 20.0) -> Loaded:
         if size > max_bytes:
             raise SourceError(source, _too_large(size, max_bytes))
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = handle.read(min(size, max_bytes) + 1)  # not a max_bytes buffer per file
     except PermissionError:
         raise SourceError(source, "permission denied") from None
     except OSError as exc:

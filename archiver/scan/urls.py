@@ -66,45 +66,41 @@ def snowflake_date(tweet_id: str | int | None) -> str | None:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
-# Literal-led, so the engine skips ahead fast; the context before a match (a
-# scheme's "//", or no letter, dot or hyphen) is checked by hand.
-_LINK_CORE = re.compile(r"t\.co/([A-Za-z0-9]+)|pic\.(?:twitter|x)\.com/([A-Za-z0-9]+)",
-                        re.IGNORECASE)
-_GLUED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/@")
+# A slash as written in HTML, JSON (\\/), percent-encoding or an entity.
+_SLASH = r"(?:/|\\/|%2[fF]|&#x0*2[fF];|&#0*47;|&sol;)"
+_LINK_AT = re.compile(
+    r"(?:(?P<tco>t\.co)|pic\.(?:twitter|x)\.com)" + _SLASH + r"(?P<code>[A-Za-z0-9]+)",
+    re.IGNORECASE,
+)
+# Where links start. str.find runs at memory speed; a regex over the whole page
+# would not, so candidates are found by these and read with an anchored match.
+_NEEDLES = ("t.co", "T.CO", "T.co", "pic.twitter.com", "pic.x.com")
+_GLUED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@")
 
 
 def find_links(text: str) -> list[str]:
     """Every t.co and pic link in text, normalised, once per code, in order.
 
     A media link is written pic.twitter.com/CODE with the href https://t.co/CODE:
-    one link, listed in its pic form.
+    one link, listed in its pic form. Links whose slashes are escaped (JSON,
+    percent-encoding, entities) count too; "abt.co/x" does not.
     """
+    found: list[tuple[int, str, bool]] = []
+    for needle in _NEEDLES:
+        at = text.find(needle)
+        while at >= 0:
+            m = _LINK_AT.match(text, at)
+            glued = at and text[at - 1] in _GLUED and text[at - 3:at] not in ("%2F", "%2f")
+            if m and not glued:
+                found.append((at, m.group("code"), m.group("tco") is None))
+            at = text.find(needle, at + len(needle))
     seen: dict[str, bool] = {}
-    if "\\/" in text or "%2" in text or "&#" in text or "&sol;" in text:
-        text = _unescape_slashes(text)
-    lowered = text.lower()
-    if "t.co/" not in lowered and "pic.twitter.com/" not in lowered and "pic.x.com/" not in lowered:
-        return []
-    for m in _LINK_CORE.finditer(text):
-        start = m.start()
-        before = text[start - 1] if start else ""
-        if before and before in _GLUED and text[max(0, start - 2):start] != "//":
-            continue
-        code = m.group(1) or m.group(2)
-        seen[code] = seen.get(code, False) or m.group(2) is not None
+    for _, code, pic in sorted(found):
+        seen[code] = seen.get(code, False) or pic
     return [
         f"https://pic.twitter.com/{code}" if pic else f"https://t.co/{code}"
         for code, pic in seen.items()
     ]
-
-
-_ESCAPED_SLASH = re.compile(r"\\/|%2[fF]|&#x0*2[fF];|&#0*47;|&sol;|%3[aA]")
-
-
-def _unescape_slashes(text: str) -> str:
-    """Links as JSON (https:\\/\\/t.co\\/X), percent-encoding (share URLs) or
-    entities write their slashes escaped; read them as slashes."""
-    return _ESCAPED_SLASH.sub(lambda m: ":" if m.group(0)[-1] in "aA" else "/", text)
 
 
 def link_code(link: str) -> str:
