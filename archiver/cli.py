@@ -168,16 +168,29 @@ class Reporter:
         self.quiet = quiet
         self.tty = sys.stderr.isatty()
         self.counts: dict[str, int] = {}
+        self.stage, self.total, self.done_in_stage = "", 0, 0
 
     def __call__(self, event: dict) -> None:
         kind = event.get("event")
-        if kind not in ("link", "post", "recheck") or self.quiet:
+        if self.quiet:
+            return
+        if kind == "plan":
+            if self.tty and self.done_in_stage:
+                click.echo("", err=True)
+            self.stage, self.total, self.done_in_stage = event["stage"], event["total"], 0
+            return
+        if kind not in ("link", "post", "recheck"):
             return
         key = f"{kind}s {event.get('outcome')}"
         self.counts[key] = self.counts.get(key, 0) + 1
+        self.done_in_stage += 1
         if self.tty:
-            line = "  ".join(f"{k}: {n}" for k, n in sorted(self.counts.items()))
-            click.echo(f"\r\x1b[K{line}", err=True, nl=False)
+            width = 30
+            filled = width * self.done_in_stage // max(self.total, 1)
+            outcomes = ", ".join(f"{n} {k.split(' ', 1)[1]}" for k, n in sorted(
+                self.counts.items()) if k.startswith(kind))
+            click.echo(f"\r\x1b[K{self.stage:<8} [{'#' * filled}{'.' * (width - filled)}]"
+                       f" {self.done_in_stage}/{self.total}  {outcomes}", err=True, nl=False)
         elif kind == "link":
             click.echo(f"link {event['code']}: {event['error'] or event['resolved']}", err=True)
         else:

@@ -135,6 +135,8 @@ class Fetcher:
             self.pool.shutdown(wait=False, cancel_futures=True)
 
     async def _each(self, posts: list[dict], recheck: bool) -> None:
+        self.events({"event": "plan", "stage": "rechecks" if recheck else "posts",
+                     "total": len(posts)})
         limit = asyncio.Semaphore(self.settings.concurrency)
 
         async def one(post):
@@ -149,6 +151,7 @@ class Fetcher:
     # -- links ----------------------------------------------------------------
     async def _resolve_links(self) -> None:
         codes = self.ledger.links_due(self.clock())
+        self.events({"event": "plan", "stage": "links", "total": len(codes)})
         limit = asyncio.Semaphore(max(self.settings.concurrency, 4))
 
         async def one(code):
