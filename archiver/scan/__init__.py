@@ -13,7 +13,7 @@ import re
 
 from ..model import Article, Embed
 from . import html, plaintext
-from .decode import decode, looks_utf16
+from .decode import declared_codec, decode, looks_utf16
 from .urls import find_links, status_url
 
 __all__ = ["decode", "scan_bytes", "sniff_html"]
@@ -68,7 +68,7 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or looks_utf16(data):
         # Every byte test below reads ASCII: give them UTF-8.
         data = decode(data, content_type).encode("utf-8")
-        content_type = "text/html; charset=utf-8" if content_type else None
+        content_type = "charset=utf-8"  # wins over a <meta charset="utf-16"> now untrue
     is_html = sniff_html(data)
     if is_html and _quiet_html(data):
         # Most articles embed nothing: their title and links are all there is,
@@ -121,9 +121,7 @@ def _title(data: bytes, content_type: str | None, text: str | None = None) -> st
         m = _TITLE_BYTES.search(data, 0, 262144)
         if not m:
             return None
-        codec_sample = data[:4096] if m.end() > 4096 else b""
-        raw = decode(codec_sample + m.group(1), content_type)[len(decode(codec_sample,
-                                                                         content_type)):]
+        raw = decode(m.group(1), declared=declared_codec(data, content_type))
     else:
         m = _TITLE.search(text)
         if not m:

@@ -43,19 +43,25 @@ def _utf16_codec(data: bytes) -> str:
     return "utf-16-be" if head[0::2].count(0) > head[1::2].count(0) else "utf-16-le"
 
 
-def decode(data: bytes, content_type: str | None = None) -> str:
+def declared_codec(data: bytes, content_type: str | None = None) -> str | None:
+    """The encoding the HTTP header, else the page's <meta charset>, declares."""
+    if content_type:
+        m = _HEADER_CHARSET.search(content_type)
+        if m and _codec(m.group(1)):
+            return _codec(m.group(1))
+    m = _META_CHARSET.search(data[:4096])
+    return _codec(m.group(1).decode("ascii", "ignore")) if m else None
+
+
+def decode(data: bytes, content_type: str | None = None,
+           declared: str | None = None) -> str:
+    """Text of the bytes; `declared` is an encoding already read from the page's head."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(name, errors="replace")
     if looks_utf16(data):
         return data.decode(_utf16_codec(data), errors="replace")
-    declared = None
-    if content_type:
-        m = _HEADER_CHARSET.search(content_type)
-        declared = _codec(m.group(1)) if m else None
-    if declared is None:
-        m = _META_CHARSET.search(data[:4096])
-        declared = _codec(m.group(1).decode("ascii", "ignore")) if m else None
+    declared = declared or declared_codec(data, content_type)
     if declared:
         try:
             return data.decode(declared)
