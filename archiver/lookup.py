@@ -6,7 +6,6 @@ than opening the database (no sqlite-utils, requests, lxml or Playwright).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -108,7 +107,3 @@ def _record(conn: sqlite3.Connection, post: sqlite3.Row) -> dict:
         "links": links,
         "snapshots": snapshots,
     }
-
-
-def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -56,7 +56,3 @@ class Article:
             "embeds": [e.to_json() for e in self.embeds],
             "links": list(self.links),
         }
-
-
-def as_dict(value) -> dict:
-    return asdict(value)

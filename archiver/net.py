@@ -89,17 +89,6 @@ class Answer:
     error: str | None = None  # a transport failure, after retries
     attempts: int = 0
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.status is not None
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-    def describe(self) -> str:
-        return self.error or f"HTTP {self.status}"
-
 
 def trusted_hosts(settings: Settings) -> set[str]:
     hosts = set()

@@ -101,8 +101,3 @@ def find_links(text: str) -> list[str]:
         f"https://pic.twitter.com/{code}" if pic else f"https://t.co/{code}"
         for code, pic in seen.items()
     ]
-
-
-def link_code(link: str) -> str:
-    """The t.co code of a normalised link (a pic code is a t.co code)."""
-    return link.rsplit("/", 1)[1]
