@@ -65,14 +65,32 @@ class FetchLedger:
                  now, 0 if resolution.resolved else attempts, retry, resolution.code),
             )
 
-    def resolved_status_links(self) -> list[tuple]:
-        """(post pk, post id, post handle, link code, is_pic, resolved URL) for every
-        post link that resolved somewhere."""
+    def resolved_status_links(self, since: str) -> list[tuple]:
+        """(post pk, post id, post handle, link code, is_pic, resolved URL) for the
+        post links there is something to learn from: resolved since `since`, or
+        belonging to a post not settled yet. Older ones were read by earlier runs."""
         return self.conn.execute(
             "SELECT p.pk, p.id, p.handle, l.code, l.is_pic, l.resolved FROM post_links pl"
             " JOIN posts p ON p.pk = pl.post_pk JOIN links l ON l.code = pl.code"
-            " WHERE l.resolved IS NOT NULL ORDER BY p.pk, pl.rowid"
+            " WHERE l.resolved IS NOT NULL"
+            " AND (l.resolved_at >= ? OR p.status IN ('pending', 'failed'))"
+            " ORDER BY p.pk, pl.rowid",
+            (since,),
         ).fetchall()
+
+    def unsettled_texts_with_status_urls(self) -> list[tuple]:
+        """(pk, id, text) of posts not settled yet whose text writes out a status URL."""
+        return self.conn.execute(
+            "SELECT pk, id, text FROM posts WHERE status IN ('pending', 'failed')"
+            " AND text LIKE '%/status%'"
+        ).fetchall()
+
+    def earlier_run_unfinished(self) -> bool:
+        """A job before the current one never recorded its end: it was killed."""
+        return self.conn.execute(
+            "SELECT 1 FROM runs WHERE ended_at IS NULL"
+            " AND id < (SELECT max(id) FROM runs) LIMIT 1"
+        ).fetchone() is not None
 
     def post_link_errors(self, pk: int) -> list[str]:
         return [r[0] for r in self.conn.execute(

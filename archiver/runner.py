@@ -104,7 +104,10 @@ class Fetcher:
     def _clean_leftovers(self) -> int:
         """A killed run may leave a half-written folder, or a complete one it never
         recorded: neither is evidence the archive stands behind, so both go (the
-        post is still due and is captured again)."""
+        post is still due and is captured again). Only a killed job leaves them,
+        so the archive's folders are walked only after one."""
+        if not self.ledger.earlier_run_unfinished():
+            return 0
         return evidence.remove_unreferenced(
             self.store.archive_dir, self.ledger.referenced_capture_folders()
         )
@@ -115,8 +118,9 @@ class Fetcher:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
         self.client = Client(self.settings)
         try:
+            started = self.clock()
             await self._resolve_links()
-            self._learn_from_links()
+            self._learn_from_links(started)
             seen: set[int] = set()
             for _wave in range(2):  # the second wave: posts quoted by the first
                 due = [p for p in self.ledger.posts_due(self.clock()) if p["pk"] not in seen]
@@ -172,12 +176,13 @@ class Fetcher:
 
         await asyncio.gather(*(one(code) for code in codes))
 
-    def _learn_from_links(self) -> None:
+    def _learn_from_links(self, since: str) -> None:
         """A pic code leads back to its own post: that gives a plain-text tweet its id.
         Any other status URL among a post's links is a post it quotes."""
         now = self.clock()
         merged: dict[int, int] = {}
-        for pk, post_id, handle, _code, is_pic, resolved in self.ledger.resolved_status_links():
+        for pk, post_id, handle, _code, is_pic, resolved in self.ledger.resolved_status_links(
+                since):
             pk = merged.get(pk, pk)
             parsed = parse_status_url(resolved)
             if not parsed:
@@ -202,9 +207,7 @@ class Fetcher:
                                                    "link", now)
                 self.report.quotes += created
         # A status URL written out in a post's text (not behind t.co) is a quote too.
-        for pk, post_id, text in self.store.conn.execute(
-            "SELECT pk, id, text FROM posts WHERE text LIKE '%/status%'"
-        ).fetchall():
+        for pk, post_id, text in self.ledger.unsettled_texts_with_status_urls():
             for m in STATUS_RE.finditer(text or ""):
                 url_handle, status_id = parse_status_url(m.group(0))
                 if status_id != post_id:
