@@ -74,17 +74,23 @@ class ArchiveLock:
 
 
 class Job:
-    """A run of `archiver run`, `fetch` or `recheck`: locked, logged, recorded in `runs`."""
+    """A run of `archiver run`, `fetch` or `recheck`: locked, logged, recorded in `runs`.
 
-    def __init__(self, store: Store, command: str, now: str):
+    The lock is taken by the caller before the store is opened, so that creating
+    or upgrading the database happens under it too.
+    """
+
+    def __init__(self, store: Store, lock: ArchiveLock, command: str, now: str):
         self.store = store
         self.command = command
-        self.lock = ArchiveLock(store.archive_dir).acquire()
+        self.lock = lock
         logs = store.archive_dir / LOGS
         logs.mkdir(exist_ok=True)
         stamp = now.replace("-", "").replace(":", "")
         self.log_path = logs / f"{stamp}-{command}-{os.getpid()}.jsonl"
-        self.log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115
+        # backslashreplace: one odd character in an event never loses the log.
+        self.log = open(self.log_path, "a", encoding="utf-8",  # noqa: SIM115
+                        errors="backslashreplace")
         with store.conn:
             self.run_id = store.conn.execute(
                 "INSERT INTO runs (command, pid, started_at, log) VALUES (?, ?, ?, ?)",
@@ -98,15 +104,14 @@ class Job:
         self.log.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         self.log.flush()
 
-    def finish(self, now: str, exit_code: int, counts: dict) -> None:
-        self.event({"event": "end", "at": now, "exit_code": exit_code, **counts})
+    def finish(self, now: str, exit_code: int, counts: dict, error: str | None = None) -> None:
+        self.event({"event": "end", "at": now, "exit_code": exit_code, "error": error, **counts})
         with self.store.conn:
             columns = [c for c in counts if c in RUN_COUNTS]
-            sets = ", ".join(f"{c} = ?" for c in columns)
+            sets = "".join(f", {c} = ?" for c in columns)
             self.store.conn.execute(
-                f"UPDATE runs SET ended_at = ?, exit_code = ?{', ' if sets else ''}{sets}"
-                " WHERE id = ?",
-                (now, exit_code, *(counts[c] for c in columns), self.run_id),
+                f"UPDATE runs SET ended_at = ?, exit_code = ?, error = ?{sets} WHERE id = ?",
+                (now, exit_code, error, *(counts[c] for c in columns), self.run_id),
             )
 
     def close(self) -> None:

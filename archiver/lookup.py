@@ -6,22 +6,58 @@ than opening the database (no sqlite-utils, requests, lxml or Playwright).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 DB_NAME = "archive.db"
 
 
-class ArchiveMissing(Exception):
+class ArchiveUnreadable(Exception):
+    """The archive cannot be read: no database, a damaged or foreign file."""
+
+
+class ArchiveMissing(ArchiveUnreadable):
     pass
 
 
 def open_readonly(archive_dir: str | Path) -> sqlite3.Connection:
+    """A read-only connection to the archive's database, checked to be an archive.
+
+    `mode=ro` never takes a write lock, so a running job is not disturbed. On a
+    read-only mount SQLite cannot create the WAL index (`-shm`) that mode needs;
+    there nothing can write either, so the file is opened `immutable` instead.
+    """
     path = Path(archive_dir) / DB_NAME
     if not path.exists():
         raise ArchiveMissing(f"no archive at {path} (run `archiver scan` first)")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    conn.execute("PRAGMA busy_timeout=30000")
+    try:
+        conn = _open(path, immutable=False)
+    except sqlite3.OperationalError as exc:
+        if os.access(path.parent, os.W_OK):
+            raise ArchiveUnreadable(f"cannot read the archive at {path}: {exc}") from None
+        conn = _open(path, immutable=True)
+    return conn
+
+
+def _open(path: Path, immutable: bool) -> sqlite3.Connection:
+    mode = "ro&immutable=1" if immutable else "ro"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, timeout=30)
+    try:
+        conn.execute("PRAGMA busy_timeout=30000")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.OperationalError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ArchiveUnreadable(f"{path} is damaged or not an SQLite database ({exc})") from None
+    if not {"migrations", "posts"} <= tables:
+        conn.close()
+        if not tables or tables == {"migrations"}:
+            raise ArchiveUnreadable(f"{path} holds no archive yet (is it being created?)")
+        shown = ", ".join(sorted(tables)[:5])
+        raise ArchiveUnreadable(f"{path} is not an archiver archive (its tables: {shown})")
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -46,24 +82,31 @@ def lookup(
     """Posts by one handle (case-insensitive, '@' optional), newest first."""
     conn = open_readonly(archive_dir)
     try:
-        sql = [
-            "SELECT p.* FROM posts p WHERE p.handle = ? COLLATE NOCASE",
-        ]
-        params: list = [normalise_handle(handle)]
-        if since:
-            sql.append("AND p.date >= ?")
-            params.append(since)
-        if until:
-            sql.append("AND p.date <= ?")
-            params.append(until)
-        if search and fts_query(search):
-            sql.append("AND p.pk IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
-            params.append(fts_query(search))
-        sql.append("ORDER BY p.date IS NULL, p.date DESC, CAST(p.id AS INTEGER) DESC, p.pk DESC")
-        posts = conn.execute(" ".join(sql), params).fetchall()
-        return [_record(conn, post) for post in posts]
+        return _lookup(conn, handle, since, until, search)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveUnreadable(f"cannot read the archive at {archive_dir}: {exc}") from None
     finally:
         conn.close()
+
+
+def _lookup(conn: sqlite3.Connection, handle: str, since: str | None, until: str | None,
+            search: str | None) -> list[dict]:
+    sql = [
+        "SELECT p.* FROM posts p WHERE p.handle = ? COLLATE NOCASE",
+    ]
+    params: list = [normalise_handle(handle)]
+    if since:
+        sql.append("AND p.date >= ?")
+        params.append(since)
+    if until:
+        sql.append("AND p.date <= ?")
+        params.append(until)
+    if search and fts_query(search):
+        sql.append("AND p.pk IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+        params.append(fts_query(search))
+    sql.append("ORDER BY p.date IS NULL, p.date DESC, CAST(p.id AS INTEGER) DESC, p.pk DESC")
+    posts = conn.execute(" ".join(sql), params).fetchall()
+    return [_record(conn, post) for post in posts]
 
 
 def _record(conn: sqlite3.Connection, post: sqlite3.Row) -> dict:

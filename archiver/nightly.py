@@ -4,12 +4,14 @@ what is old), under the archive's lock, logged and recorded in `runs`."""
 from __future__ import annotations
 
 import sqlite3
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from . import clock
-from .errors import ArchiverError
-from .jobs import Job
+from . import clock, interrupt
+from .errors import ArchiveError, ArchiverError
+from .jobs import ArchiveLock, Job
 from .ledger import Schedule
 from .runner import Fetcher, FetchReport
 from .scanning import ScanReport, ScanResult, scan_sources
@@ -17,6 +19,7 @@ from .settings import Settings
 from .store import Store
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_FATAL = 0, 1, 3
+EXIT_CRASH = 5  # an unexpected exception: a bug
 
 
 @dataclass
@@ -41,15 +44,27 @@ def run_job(
     on_source: Callable[[ScanResult], None] = lambda r: None,
 ) -> JobResult:
     """Raises LockHeld when another job holds the archive, ArchiverError when the
-    archive cannot be opened; every other trouble ends in the result."""
+    archive cannot be opened; every other trouble ends in the result, except an
+    unexpected exception (a bug) or an interrupt, which is recorded as the run's
+    end (EXIT_CRASH, EXIT_INTERRUPTED) and raised again."""
     now = clock.make_clock(settings.now)
-    store = Store(settings.archive)
+    # The lock comes first: creating or upgrading the database happens under it.
     try:
-        job = Job(store, command, now())
+        lock = ArchiveLock(Path(settings.archive)).acquire()
+    except OSError as exc:
+        raise ArchiveError(
+            f"cannot open the archive at {settings.archive}: {exc.strerror or exc}") from None
+    try:
+        store = Store(settings.archive)
+        try:
+            job = Job(store, lock, command, now())
+        except BaseException:
+            store.close()
+            raise
     except BaseException:
-        store.close()
+        lock.release()
         raise
-    result = JobResult(stale_lock_of=job.lock.stale_pid)
+    result = JobResult(stale_lock_of=lock.stale_pid)
 
     def event(record: dict) -> None:
         job.event(record)
@@ -79,9 +94,17 @@ def run_job(
         result.error = str(exc)
     except (OSError, sqlite3.Error) as exc:
         result.error = f"cannot write to the archive at {settings.archive}: {exc}"
+    except KeyboardInterrupt:
+        result.exit_code, result.error = interrupt.exit_code(), interrupt.interrupted_by()
+        raise
+    except BaseException as exc:
+        result.exit_code, result.error = EXIT_CRASH, f"internal error: {exc!r}"
+        job.event({"event": "crash", "error": result.error,
+                   "traceback": traceback.format_exc()})
+        raise
     finally:
         try:
-            job.finish(now(), result.exit_code, _counts(result))
+            job.finish(now(), result.exit_code, _counts(result), result.error)
         except (OSError, sqlite3.Error) as exc:
             result.error = result.error or f"could not record the run: {exc}"
         job.close()

@@ -52,7 +52,7 @@ def test_schema_declares_foreign_keys_indexes_fts_and_records_migrations(store):
     )
     assert "handle COLLATE NOCASE" in index_sql
     assert "date" in {c for i in db["posts"].indexes for c in i.columns}
-    assert [r["name"] for r in db["migrations"].rows] == ["0001_initial", "0002_fetch", "0003_nightly"]
+    assert [r["name"] for r in db["migrations"].rows] == ["0001_initial", "0002_fetch", "0003_nightly", "0004_warnings"]
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 

@@ -39,6 +39,8 @@ TABLES: dict[str, dict] = {
                             "parsed again.",
             "first_scanned": "When the source was first scanned (UTC).",
             "last_scanned": "When the source was last scanned (UTC).",
+            "warnings": "JSON list of what the scan could not read whole (e.g. markup "
+                        "nested deeper than the parser goes); empty when all was read.",
         },
     },
     "posts": {
@@ -181,7 +183,9 @@ TABLES: dict[str, dict] = {
             "pid": "The job's process id.",
             "started_at": "Start (UTC).",
             "ended_at": "End (UTC); empty when the job was killed or is running.",
-            "exit_code": "0 complete, 1 complete with failures, 3 fatal, 4 locked out.",
+            "exit_code": "0 complete, 1 complete with failures, 3 fatal, 5 internal error "
+                         "(a bug), 130 interrupted (Ctrl-C), 143 stopped (SIGTERM).",
+            "error": "Why the job ended early: a fatal error, a bug, an interrupt.",
             "sources": "Sources read.",
             "sources_failed": "Sources that could not be read.",
             "links_resolved": "Links resolved.",

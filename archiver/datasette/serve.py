@@ -11,13 +11,14 @@ so pages would go stale or read a half-applied transaction while a run writes.
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ArchiverError
-from ..lookup import ArchiveMissing, open_readonly
+from ..lookup import ArchiveMissing, ArchiveUnreadable, open_readonly
 from .metadata import DATABASE, metadata
 
 __all__ = ["ArchiveMissing", "ServeError", "ServeOptions", "make_datasette", "serve_archive"]
@@ -50,7 +51,12 @@ def make_datasette(archive_dir: str | Path, max_attempts: int = 6):
     from . import plugin
 
     db_path = (Path(archive_dir) / "archive.db").resolve()
-    conn = open_readonly(archive_dir)  # raises ArchiveMissing
+    try:
+        conn = open_readonly(archive_dir)
+    except ArchiveMissing:
+        raise
+    except ArchiveUnreadable as exc:
+        raise ServeError(str(exc)) from None
     try:
         conn.execute("SELECT count(*) FROM posts").fetchone()
     except sqlite3.Error as exc:  # not an archive, or a damaged one
@@ -59,8 +65,12 @@ def make_datasette(archive_dir: str | Path, max_attempts: int = 6):
         conn.close()
     if not pm.is_registered(plugin):
         pm.register(plugin, name="archiver")
-    return Datasette(files=[str(db_path)], metadata=metadata(max_attempts),
-                     settings=SETTINGS)
+    # On a read-only mount SQLite cannot make the WAL index mode=ro needs; nothing
+    # can write there either, so the file is served as immutable.
+    writable = os.access(db_path.parent, os.W_OK)
+    return Datasette(files=[str(db_path)] if writable else [],
+                     immutables=[] if writable else [str(db_path)],
+                     metadata=metadata(max_attempts), settings=SETTINGS)
 
 
 def bind(host: str, port: int) -> socket.socket:
