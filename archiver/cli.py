@@ -18,11 +18,53 @@ EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_FATAL = 3
 EXIT_LOCKED = 4
+EXIT_CRASH = 5  # an unexpected exception: a bug, reported with its traceback
+EXIT_PIPE = 141  # the reader of our output went away (as a shell reports SIGPIPE)
+# 130 after Ctrl-C, 143 after SIGTERM: see archiver/interrupt.py.
+
+
+def show(text: str) -> str:
+    """Outside text made harmless for a terminal (escapes stay visible, never act)."""
+    from .clean import printable
+
+    return printable(text, keep_newlines=True)
 
 
 def fail(message: str, code: int = EXIT_FATAL):
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {show(message)}", err=True)
     sys.exit(code)
+
+
+class ArchiverGroup(click.Group):
+    """Ends every command with a documented exit code: an interrupt is 130 (143 for
+    SIGTERM), a closed pipe 141, and an exception nobody expected is a bug, exit 5
+    with its traceback, never the "complete with failures" 1."""
+
+    def invoke(self, ctx):
+        import traceback
+
+        from . import interrupt
+
+        interrupt.install()
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo(f"\n{interrupt.interrupted_by().capitalize()}: stopped.", err=True)
+            sys.exit(interrupt.exit_code())
+        except BrokenPipeError:
+            import os
+
+            # Python would complain again when flushing stdout at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_PIPE)
+        except Exception as exc:  # noqa: BLE001 - the one place a bug is turned into an exit
+            traceback.print_exc(file=sys.stderr)
+            click.echo(f"Error: internal error, a bug in archiver: {show(repr(exc))}"
+                       f" (exit {EXIT_CRASH})", err=True)
+            sys.exit(EXIT_CRASH)
 
 
 def _one_format(ctx, param, value):
@@ -32,6 +74,24 @@ def _one_format(ctx, param, value):
         if len(chosen) > 1:
             raise click.UsageError("--json and --nl: choose one")
     return value
+
+
+class Days(click.ParamType):
+    """A number of days, zero or more; any size is fine (further back than the
+    calendar goes means every post), not-a-number is not."""
+
+    name = "days"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        try:
+            days = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of days", param, ctx)
+        if math.isnan(days) or days < 0:
+            self.fail(f"{value!r} is not a number of days (0 or more)", param, ctx)
+        return days
 
 
 def output_options(func):
@@ -46,7 +106,7 @@ def output_options(func):
     return functools.update_wrapper(wrapper, func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="archiver")
 @click.option(
     "--archive",
@@ -109,7 +169,7 @@ def scan(ctx, sources, fmt, quiet):
             list(sources),
             settings,
             on_result=lambda r: (results.append(r), emit(r, quiet)),
-            on_error=lambda e: click.echo(f"Error: {e}", err=True),
+            on_error=lambda e: click.echo(f"Error: {show(str(e))}", err=True),
             progress=None if quiet or fmt else _progress(),
         )
     except ArchiverError as exc:
@@ -139,7 +199,7 @@ def _emitter(fmt):
         if fmt == "nl":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         elif fmt is None and not quiet and not result.error:  # errors go to stderr once
-            click.echo(_format_article(result))
+            click.echo(show(_format_article(result)))
 
     return emit
 
@@ -192,11 +252,12 @@ class Reporter:
             click.echo(f"\r\x1b[K{self.stage:<8} [{'#' * filled}{'.' * (width - filled)}]"
                        f" {self.done_in_stage}/{self.total}  {outcomes}", err=True, nl=False)
         elif kind == "link":
-            click.echo(f"link {event['code']}: {event['error'] or event['resolved']}", err=True)
+            click.echo(show(f"link {event['code']}: {event['error'] or event['resolved']}"),
+                       err=True)
         else:
             who = f" @{event['handle']}" if event.get("handle") else ""
-            click.echo(f"{kind} {event['post'] or '?'}{who}: {event['outcome']}"
-                       f" ({event.get('reason')})", err=True)
+            click.echo(show(f"{kind} {event['post'] or '?'}{who}: {event['outcome']}"
+                            f" ({event.get('reason')})"), err=True)
 
     def done(self) -> None:
         if self.tty and self.counts and not self.quiet:
@@ -222,9 +283,9 @@ def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=
 
     def on_source(result):
         if result.error:
-            click.echo(f"Error: {result.source}: {result.error}", err=True)
+            click.echo(f"Error: {show(result.source)}: {show(result.error)}", err=True)
         elif not quiet and not reporter.tty:
-            click.echo(_format_article(result), err=True)
+            click.echo(show(_format_article(result)), err=True)
 
     try:
         result = run_job(settings, command, specs, fetch=fetch, recheck_days=recheck,
@@ -240,7 +301,7 @@ def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=
         click.echo(f"Took over the lock of process {result.stale_lock_of}, which is gone.",
                    err=True)
     if result.error:
-        click.echo(f"Error: {result.error}", err=True)
+        click.echo(f"Error: {show(result.error)}", err=True)
     if result.scanned_any:
         click.echo(result.scanned.summary())
     if result.fetched:
@@ -252,7 +313,7 @@ def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=
 @click.argument("sources", nargs=-1)
 @click.option("--sources", "sources_file", type=click.Path(dir_okay=False),
               help="A file listing sources, one per line ('#' starts a comment).")
-@click.option("--recheck", type=click.FloatRange(min=0), metavar="DAYS",
+@click.option("--recheck", type=Days(), metavar="DAYS",
               help="Also recheck archived posts last checked more than DAYS ago.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 @click.pass_context
@@ -284,7 +345,7 @@ def fetch(ctx, retry_failed, quiet):
 
 
 @cli.command()
-@click.option("--days", type=click.FloatRange(min=0), default=30, show_default=True,
+@click.option("--days", type=Days(), default=30, show_default=True,
               help="Recheck archived posts last checked more than this many days ago.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 @click.pass_context
@@ -310,12 +371,12 @@ def status(ctx, fmt):
     import json
 
     from . import clock
-    from .status import ArchiveMissing, archive_status
+    from .status import ArchiveUnreadable, archive_status
 
     settings = _settings(ctx)
     try:
         data = archive_status(settings, clock.make_clock(settings.now)())
-    except ArchiveMissing as exc:
+    except ArchiveUnreadable as exc:
         fail(str(exc))
     if fmt:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2 if fmt == "json" else None))
@@ -325,8 +386,12 @@ def status(ctx, fmt):
     click.echo("Posts: " + ", ".join(f"{n} {k}" for k, n in data["posts"].items()))
     click.echo(f"Links: {data['links']['resolved']} resolved, {data['links']['failed']} failed,"
                f" {data['links']['pending']} pending")
-    click.echo(f"Due now: {data['due']['posts']} posts, {data['due']['links']} links;"
-               f" waiting for --retry-failed: {data['due']['exhausted']}")
+    if data["upgrade_pending"]:
+        click.echo("Made by an older archiver: the next run, fetch or scan upgrades it"
+                   f" ({', '.join(data['upgrade_pending'])}).")
+    if data["due"]["posts"] is not None:
+        click.echo(f"Due now: {data['due']['posts']} posts, {data['due']['links']} links;"
+                   f" waiting for --retry-failed: {data['due']['exhausted']}")
     if data["due"]["next_at"]:
         click.echo(f"Next retry due at {data['due']['next_at']}")
     for r in data["runs"]:
@@ -355,23 +420,19 @@ def lookup(ctx, handle, fmt, since, until, search):
 
     from . import lookup as reader
 
-    for name, value in (("--since", since), ("--until", until)):
-        if value and not _is_date(value):
-            raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name)
+    since, until = _date_option("--since", since), _date_option("--until", until)
     archive = ctx.obj["archive"] or _archive_without_settings(ctx) or os.path.join(".", "archive")
     try:
         records = reader.lookup(archive, handle, since=since, until=until, search=search)
-    except reader.ArchiveMissing as exc:
+    except reader.ArchiveUnreadable as exc:
         fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 - sqlite3.Error, without importing more
-        fail(f"cannot read the archive: {exc}")
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     elif fmt == "nl":
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
     else:
-        click.echo(_format_posts(records, handle))
+        click.echo(show(_format_posts(records, handle)))
 
 
 @cli.command()
@@ -412,14 +473,18 @@ def _archive_without_settings(ctx) -> str | None:
     return None
 
 
-def _is_date(value: str) -> bool:
+def _date_option(name: str, value: str | None) -> str | None:
+    """A date as the archive stores it (YYYY-MM-DD), so that comparing strings compares
+    dates: other ISO 8601 forms (20220101, 2022-W01) are turned into it."""
     from datetime import date
 
+    if value is None:
+        return None
     try:
-        date.fromisoformat(value)
+        return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        return False
-    return True
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)",
+                                 param_hint=name) from None
 
 
 def _format_posts(records: list[dict], handle: str) -> str:

@@ -38,4 +38,9 @@ def retry_at(now: str, attempts: int, base_minutes: float) -> str:
 
 
 def days_before(now: str, days: float) -> str:
-    return fmt(parse(now) - timedelta(days=days))
+    """The time `days` before now; further back than the calendar goes is its start."""
+    moment = parse(now)
+    try:
+        return fmt(moment - timedelta(days=days))
+    except OverflowError:
+        return fmt(datetime.min.replace(tzinfo=timezone.utc))

@@ -244,7 +244,7 @@ class Fetcher:
                 self.events({"event": "post", "post": post_id, "outcome": "deferred",
                              "reason": HOST_STOPPED})
                 return
-            verdict = classify(syndication.read(synd_answer),
+            verdict = classify(syndication.read(synd_answer, post_id),
                                oembed.read(oembed_answer, post_id))
             pieces = [
                 evidence.Piece(name, kind, a.body, a.url, a.status)

@@ -6,6 +6,7 @@ them anywhere.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -33,6 +34,7 @@ class Settings:
     timeout: float = 20.0
     max_source_mb: float = 32.0
     scan_workers: int = 0  # processes parsing articles; 0: one per core
+    scan_timeout: float = 30.0  # seconds one source may take to read and parse; then it fails
     max_response_mb: float = 8.0  # cap on any answer the fetcher reads
     retries: int = 3  # tries per request within a run (429, 5xx, resets, timeouts)
     max_attempts: int = 6  # runs that may retry a failed post or link; then --retry-failed
@@ -50,14 +52,36 @@ class Settings:
         return int(self.max_response_mb * 1024 * 1024)
 
 
+# The largest value each number may take: past these a setting is a typo, and
+# some would overflow where they are used (a socket timeout, a backoff date).
+MAXIMA = {
+    "concurrency": 64, "timeout": 3600, "max_source_mb": 4096, "scan_workers": 256,
+    "max_response_mb": 4096, "retries": 20, "max_attempts": 1000,
+    "retry_base_minutes": 7 * 24 * 60, "host_rate": 1000, "host_429_limit": 1000,
+}
+
+
 def _coerce(name: str, raw, kind):
+    if isinstance(raw, bool) or (kind is int and isinstance(raw, float)):
+        raise ArchiverError(f"setting {name.upper()}: {raw!r} is not a {_KIND_NAMES[kind]}")
     try:
-        value = kind(raw)
-    except (TypeError, ValueError):
-        raise ArchiverError(f"setting {name.upper()}: {raw!r} is not a {kind.__name__}") from None
-    if kind in (int, float) and value <= 0 and name != "scan_workers":
-        raise ArchiverError(f"setting {name.upper()}: must be positive, not {raw!r}")
+        value = kind(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError, OverflowError):
+        raise ArchiverError(
+            f"setting {name.upper()}: {raw!r} is not a {_KIND_NAMES[kind]}") from None
+    if kind is float and not math.isfinite(value):
+        raise ArchiverError(f"setting {name.upper()}: must be a finite number, not {raw!r}")
+    if kind in (int, float):
+        low = 0 if name == "scan_workers" else None
+        if (value < low) if low is not None else (value <= 0):
+            raise ArchiverError(f"setting {name.upper()}: must be positive, not {raw!r}")
+        if name in MAXIMA and value > MAXIMA[name]:
+            raise ArchiverError(
+                f"setting {name.upper()}: {raw!r} is over the limit of {MAXIMA[name]}")
     return value
+
+
+_KIND_NAMES = {int: "whole number", float: "number", str: "string"}
 
 
 def load(config: str | os.PathLike | None = None, env: dict | None = None) -> Settings:

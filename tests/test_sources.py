@@ -75,7 +75,7 @@ TWEET = {
 
 
 def test_syndication_tweet_becomes_post_fields():
-    finding = syndication.read(answer(200, TWEET))
+    finding = syndication.read(answer(200, TWEET), TWEET["id_str"])
     assert finding.kind == "found"
     data = finding.data
     assert data.text == "A & B <3 https://t.co/x"
@@ -97,11 +97,11 @@ def test_syndication_tweet_becomes_post_fields():
     (answer(None, error="timed out after 4 s"), "error"),
 ])
 def test_syndication_answers_are_classified(reply, kind):
-    assert syndication.read(reply).kind == kind
+    assert syndication.read(reply, "1479070000000000000").kind == kind
 
 
 def test_login_wall_is_never_read_as_the_post():
-    finding = syndication.read(answer(200, b"<html><body>Log in Sign up</body></html>"))
+    finding = syndication.read(answer(200, b"<html><body>Log in Sign up</body></html>"), "1")
     assert finding.kind == "error" and "HTML" in finding.reason
     finding = oembed.read(answer(200, b"<html><body>Log in</body></html>"), "1")
     assert finding.kind == "error"

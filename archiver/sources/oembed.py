@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..clean import storable_json
 from ..net import Answer
 from ..scan import html as tweet_markup
 from ..scan.urls import parse_status_url
@@ -21,11 +22,11 @@ def read(answer: Answer, tweet_id: str) -> Finding:
     if answer.status != 200:
         return Finding("error", f"oEmbed: HTTP {answer.status}")
     try:
-        data = json.loads(answer.body.decode("utf-8"))
+        data = storable_json(json.loads(answer.body.decode("utf-8")))
         fragment = data["html"]
         if not isinstance(fragment, str):
             raise TypeError("html is not a string")
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
         looks_html = answer.body.lstrip()[:1] == b"<"
         what = "an HTML page (login wall?)" if looks_html else "invalid JSON"
         return Finding("error", f"oEmbed: answered {what} where JSON was expected")
@@ -55,16 +56,17 @@ def read(answer: Answer, tweet_id: str) -> Finding:
 
 def _error_message(body: bytes) -> str | None:
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = storable_json(json.loads(body.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    return data.get("error") if isinstance(data, dict) else None
+    message = data.get("error") if isinstance(data, dict) else None
+    return message[:200] if isinstance(message, str) else None
 
 
 def markup(answer: Answer) -> str | None:
     """The html field of a good oEmbed answer."""
     try:
-        value = json.loads(answer.body.decode("utf-8")).get("html")
-    except (UnicodeDecodeError, ValueError, AttributeError):
+        value = storable_json(json.loads(answer.body.decode("utf-8"))).get("html")
+    except (UnicodeDecodeError, ValueError, AttributeError, RecursionError):
         return None
     return value if isinstance(value, str) else None

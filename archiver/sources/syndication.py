@@ -7,9 +7,26 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 
+from ..clean import storable_json
 from ..net import Answer
+
+# Tweet ids are unsigned 64-bit snowflakes: at most 20 ASCII digits ("¹²³" and
+# other Unicode digits pass str.isdigit() and are not ids).
+_ID = re.compile(r"[0-9]{1,20}")
+_HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")
+
+
+def numeric_id(value) -> str | None:
+    """A tweet id as the archive keeps it, or None for anything else."""
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    return text if _ID.fullmatch(text) and int(text) < 2**64 else None
+
+
+def valid_handle(value) -> str | None:
+    return value if isinstance(value, str) and _HANDLE.fullmatch(value) else None
 
 
 @dataclass
@@ -51,7 +68,9 @@ def _unavailable_reason(text: str) -> str:
     return "unavailable"
 
 
-def read(answer: Answer) -> Finding:
+def read(answer: Answer, post_id: str) -> Finding:
+    """What the syndication answer for post_id says; an answer about another post is an
+    error, never that post's data."""
     if answer.error:
         return Finding("error", f"syndication: {answer.error}")
     if answer.status == 404:
@@ -59,8 +78,8 @@ def read(answer: Answer) -> Finding:
     if answer.status != 200:
         return Finding("error", f"syndication: HTTP {answer.status}")
     try:
-        data = json.loads(answer.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = storable_json(json.loads(answer.body.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         looks_html = answer.body.lstrip()[:1] == b"<"
         what = "an HTML page (login wall?)" if looks_html else "invalid JSON"
         return Finding("error", f"syndication: answered {what} where JSON was expected")
@@ -75,9 +94,12 @@ def read(answer: Answer) -> Finding:
         return Finding("unavailable", f"syndication: {kind or 'tombstone'}: {text or reason}"
                        .rstrip(": "), None)
     try:
-        return Finding("found", "syndication: found", transform(data))
+        found = transform(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return Finding("error", f"syndication: unexpected JSON ({type(exc).__name__}: {exc})")
+    if found.id != str(post_id):
+        return Finding("error", f"syndication: answered for another post ({found.id})")
+    return Finding("found", "syndication: found", found)
 
 
 def _dict(value) -> dict:
@@ -93,8 +115,8 @@ def transform(data: dict) -> PostData:
 
     Shapes are checked, not trusted: a field of the wrong type counts as absent.
     """
-    tweet_id = data.get("id_str")
-    if not isinstance(tweet_id, (str, int)) or not str(tweet_id).isdigit():
+    tweet_id = numeric_id(data.get("id_str"))
+    if tweet_id is None:
         raise ValueError("no numeric id_str")
     user = _dict(data.get("user"))
     text = _str(data.get("text"))
@@ -103,20 +125,18 @@ def transform(data: dict) -> PostData:
     if note_text:
         text = note_text  # "text" is truncated for long posts
     quoted = _dict(data.get("quoted_tweet"))
-    quoted_id = quoted.get("id_str")
     details = data.get("mediaDetails")
     edit = data.get("edit_control")
     return PostData(
-        id=str(tweet_id),
-        handle=_str(user.get("screen_name")),
+        id=tweet_id,
+        handle=valid_handle(user.get("screen_name")),
         author=_str(user.get("name")),
         created_at=_str(data.get("created_at")),
         text=html.unescape(text) if text is not None else None,
         media=[_media(m) for m in (details if isinstance(details, list) else [])
                if isinstance(m, dict)],
-        quoted_id=str(quoted_id) if isinstance(quoted_id, (str, int))
-        and str(quoted_id).isdigit() else None,
-        quoted_handle=_str(_dict(quoted.get("user")).get("screen_name")),
+        quoted_id=numeric_id(quoted.get("id_str")),
+        quoted_handle=valid_handle(_dict(quoted.get("user")).get("screen_name")),
         edit_info=edit if isinstance(edit, dict) else None,
         is_edited=data.get("isEdited") is True,
     )
