@@ -404,7 +404,8 @@ def status(ctx, fmt):
 @cli.command()
 @click.argument("handle")
 @output_options
-@click.option("--since", metavar="DATE", help="Only posts dated on or after DATE (YYYY-MM-DD).")
+@click.option("--since", metavar="DATE", help="Only posts dated on or after DATE (YYYY-MM-DD;"
+              " other ISO 8601 dates, 20220101 or 2022-W01, mean the day they name).")
 @click.option("--until", metavar="DATE", help="Only posts dated on or before DATE (YYYY-MM-DD).")
 @click.option("--search", metavar="TEXT", help="Only posts whose text or author match TEXT.")
 @click.pass_context
