@@ -158,6 +158,8 @@ def scan(ctx, sources, fmt, quiet):
 
     Example: archiver scan seeds/ https://example.com/news/story.html --json
     """
+    import sqlite3
+
     from .errors import ArchiverError
     from .scanning import scan_sources
 
@@ -174,6 +176,8 @@ def scan(ctx, sources, fmt, quiet):
         )
     except ArchiverError as exc:
         fail(str(exc))
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a folder gone read-only
+        fail(f"cannot write to the archive at {settings.archive}: {exc}")
     if fmt == "json":
         import json
 

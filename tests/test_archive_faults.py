@@ -264,3 +264,20 @@ def test_an_interrupt_exits_130_or_143_says_so_and_records_the_run(archive, tmp_
         "SELECT exit_code, error, ended_at FROM runs").fetchone()
     assert exit_code == code and ended is not None
     assert said.lower() in error
+
+
+def test_a_disk_that_fills_during_a_scan_is_one_line_and_exit_3(run, small_disk, article,
+                                                                tmp_path):
+    archive = small_disk / "archive"
+    argv, env = command(archive, "scan", str(article))
+    assert subprocess.run(argv, env=env, capture_output=True).returncode == 0
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join(
+        f"Words of post {i} " * 20 + f"\n— Person {i} (@p{i}) March 1, 2026" for i in range(3000)))
+    free = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(b"\0" * (free.f_bavail * free.f_frsize - 64 * 1024))
+    argv, env = command(archive, "scan", str(big))
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3, proc.stdout[-500:] + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("Error: cannot write to the archive")
