@@ -6,6 +6,7 @@ One browser per run, a fresh context per page.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,11 @@ RENDERED = """() => {
   return box.width > 0 && box.height > 0 && (el.innerText || '').trim().length > 0;
 }"""
 IMAGES_DONE = """() => Array.from(document.images).every(img => img.complete)"""
+IMAGES_WAIT = 5  # seconds the card's images may take; a post without them is still captured
+DEADLINE_SLACK = 10  # seconds, over the sum of the capture's waits
+CLOSE_GRACE = 10  # seconds a context or browser may take to close before it is given up
+LAUNCH_GRACE = 60
+EXCERPT_CHARS = 120  # of a page's own words quoted in a failure's reason
 _NOT_THE_POST = re.compile(
     r"this (post|tweet) is unavailable|this (post|tweet) (was|has been) deleted|"
     r"doesn[’']t exist|something went wrong|log in to x|sign up for x",
@@ -48,9 +54,16 @@ class Capturer:
     def __init__(self, settings, render_timeout: float | None = None):
         self.settings = settings
         self.timeout_ms = int(settings.timeout * 1000)
-        self.render_timeout_ms = int((render_timeout or settings.timeout) * 1000)
+        render_timeout = render_timeout or settings.timeout
+        self.render_timeout_ms = int(render_timeout * 1000)
+        # Playwright's own timeouts are kept by waits that run inside the page: a
+        # script that never yields starves them, and the capture would wait for
+        # ever. This deadline is kept here, outside the page: the page load, the
+        # render wait, the image wait, the saving, and some slack.
+        self.deadline = 2 * settings.timeout + render_timeout + IMAGES_WAIT + DEADLINE_SLACK
         self._pw = None
         self.browser = None
+        self._restarting: asyncio.Lock | None = None
 
     async def __aenter__(self):
         from playwright.async_api import async_playwright
@@ -60,34 +73,73 @@ class Capturer:
             raise BrowserMissing(
                 "no Chromium found: set ARCHIVER_BROWSER, or run `make archive` to install one"
             )
+        self._executable = executable
+        self._restarting = asyncio.Lock()
         self._pw = await async_playwright().start()
         try:
-            self.browser = await self._pw.chromium.launch(
-                executable_path=executable, headless=True, args=launch_args()
-            )
+            self.browser = await self._launch()
         except Exception as exc:
             await self._pw.stop()
             raise BrowserMissing(f"cannot start Chromium at {executable}: {exc}") from exc
         return self
 
+    async def _launch(self):
+        return await self._pw.chromium.launch(
+            executable_path=self._executable, headless=True, args=launch_args()
+        )
+
     async def __aexit__(self, *exc):
         try:
             if self.browser:
-                await self.browser.close()
+                await _bounded(self.browser.close(), CLOSE_GRACE)
         finally:
             if self._pw:
-                await self._pw.stop()
+                await _bounded(self._pw.stop(), CLOSE_GRACE)
+
+    async def _within_deadline(self, work, **context_options) -> Capture:
+        """Run work(context) in a fresh context; past the deadline the capture fails
+        and the context goes, however stuck its page is."""
+        browser = self.browser
+        try:
+            context = await asyncio.wait_for(browser.new_context(**context_options),
+                                             CLOSE_GRACE)
+        except asyncio.TimeoutError:
+            await self._restart(browser)
+            return Capture(error="browser error: timed out opening a page (browser restarted)")
+        try:
+            return await asyncio.wait_for(work(context), self.deadline)
+        except asyncio.TimeoutError:
+            return Capture(error=f"capture timed out after {self.deadline:g} s"
+                                 " (the page stopped answering)")
+        finally:
+            if not await _bounded(context.close(), CLOSE_GRACE):
+                await self._restart(browser)
+
+    async def _restart(self, wedged) -> None:
+        """A browser that cannot even close a context is replaced, so the captures
+        after it get a working one; pages still open in it fail with it."""
+        async with self._restarting:
+            if self.browser is not wedged:
+                return  # another capture restarted it already
+            await _bounded(wedged.close(), CLOSE_GRACE)
+            try:
+                self.browser = await asyncio.wait_for(self._launch(), LAUNCH_GRACE)
+            except Exception:  # noqa: BLE001 - a browser that will not start fails each capture
+                self.browser = wedged
 
     async def capture_markup(self, markup: str, source_url: str) -> Capture:
         """Render markup (an oEmbed answer's blockquote) with scripts off and the
         network closed: evidence of what the platform's oEmbed said, as it reads
         without the widget."""
-        from playwright.async_api import Error as PlaywrightError
-
-        context = await self.browser.new_context(
+        return await self._within_deadline(
+            lambda context: self._render_markup(context, markup, source_url),
             viewport={"width": 640, "height": 600}, device_scale_factor=1,
             java_script_enabled=False, offline=True,
         )
+
+    async def _render_markup(self, context, markup: str, source_url: str) -> Capture:
+        from playwright.async_api import Error as PlaywrightError
+
         result = Capture(status=200)
         try:
             page = await context.new_page()
@@ -107,19 +159,20 @@ class Capturer:
                       source_url, 200),
             ]
         except PlaywrightError as exc:
-            result.error = f"browser error: {str(exc).splitlines()[0][:200]}"
-        finally:
-            await context.close()
+            result.error = f"browser error: {excerpt(str(exc).splitlines()[0], 200)}"
         return result
 
     async def capture(self, url: str) -> Capture:
-        from playwright.async_api import Error as PlaywrightError
-        from playwright.async_api import TimeoutError as PlaywrightTimeout
-
-        context = await self.browser.new_context(
+        return await self._within_deadline(
+            lambda context: self._capture_page(context, url),
             viewport={"width": 640, "height": 900}, device_scale_factor=1,
             service_workers="block",
         )
+
+    async def _capture_page(self, context, url: str) -> Capture:
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
         result = Capture()
         try:
             page = await context.new_page()
@@ -132,25 +185,23 @@ class Capturer:
             try:
                 await page.wait_for_function(RENDERED, timeout=self.render_timeout_ms)
             except PlaywrightTimeout:
-                text = (await page.inner_text("body"))[:200] if await page.query_selector(
+                text = (await page.inner_text("body")) if await page.query_selector(
                     "body") else ""
-                seen = " ".join(text.split())
                 result.error = (
                     f"the post did not render within {self.render_timeout_ms / 1000:g} s"
-                    + (f" (page shows: {seen[:120]!r})" if seen else " (blank page)")
+                    + (f" (page shows: {excerpt(text)})" if text.strip() else " (blank page)")
                 )
                 return result
             body_text = await page.inner_text("body")
             if _NOT_THE_POST.search(body_text) and not await page.query_selector(
                 '[data-testid="tweetText"]'
             ):
-                shown = " ".join(body_text.split())[:120]
-                result.error = f"the embed page shows no post: {shown!r}"
+                result.error = f"the embed page shows no post: {excerpt(body_text)}"
                 return result
             with contextlib.suppress(PlaywrightTimeout):
                 # The card's images, not a quiet network: networkidle alone costs
                 # half a second a page. A post whose media never loads is still captured.
-                await page.wait_for_function(IMAGES_DONE, timeout=5000)
+                await page.wait_for_function(IMAGES_DONE, timeout=IMAGES_WAIT * 1000)
             png = await page.screenshot(full_page=True, type="png")
             html = (await page.content()).encode("utf-8")
             cdp = await context.new_cdp_session(page)
@@ -165,7 +216,22 @@ class Capturer:
         except PlaywrightTimeout:
             result.error = f"embed page timed out after {self.timeout_ms / 1000:g} s"
         except PlaywrightError as exc:
-            result.error = f"browser error: {str(exc).splitlines()[0][:200]}"
-        finally:
-            await context.close()
+            result.error = f"browser error: {excerpt(str(exc).splitlines()[0], 200)}"
         return result
+
+
+async def _bounded(awaitable, seconds: float) -> bool:
+    """Await within seconds; False when it did not finish or failed."""
+    try:
+        await asyncio.wait_for(awaitable, seconds)
+        return True
+    except Exception:  # noqa: BLE001 - a close that fails is a close that did not happen
+        return False
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """A short, quoted excerpt of text a third party wrote, for a reason or a log:
+    whitespace runs collapsed, control characters escaped, at most limit characters."""
+    flat = " ".join(text.split())
+    cut = flat[:limit] + ("…" if len(flat) > limit else "")
+    return repr(cut)

@@ -66,6 +66,9 @@ class Tweet:
     fault_endpoints: tuple[str, ...] = ("syndication", "oembed")
     retry_after: int = 1  # seconds, for rate_limited
     delay: float = 30.0  # seconds, for slow (above the archiver's default 20 s timeout)
+    # Markup appended to the embed page's body: a hostile page (a busy loop, requests to
+    # other addresses, popups) served where the archiver expects the platform's widget.
+    embed_extra: str = ""
     unavailable_as: str | None = None  # syndication for protected/suspended/age_restricted
     tombstone_text: str | None = None
     urls: dict[str, str] = field(default_factory=dict)  # t.co code -> expanded_url override

@@ -265,7 +265,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         data_url = f"/embed/data?id={quote(tweet_id)}"
         page = render.embed_page(
-            tweet_id, data_url, self.s.embed_render_delay, self.q.get("theme", "light")
+            tweet_id, data_url, self.s.embed_render_delay, self.q.get("theme", "light"),
+            tweet.embed_extra if tweet is not None else "",
         )
         self._html(200, page)
 

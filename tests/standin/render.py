@@ -224,7 +224,8 @@ font-weight:bold;display:flex;align-items:center;justify-content:center}
 """
 
 
-def embed_page(tweet_id: str, data_url: str, render_delay: float, theme: str = "light") -> str:
+def embed_page(tweet_id: str, data_url: str, render_delay: float, theme: str = "light",
+               extra: str = "") -> str:
     """platform.twitter.com/embed/Tweet.html: no tweet in the HTML; a script builds it later."""
     dark = theme == "dark"
     style = EMBED_STYLE.replace("BG", "#15202b" if dark else "#ffffff")
@@ -236,7 +237,7 @@ def embed_page(tweet_id: str, data_url: str, render_delay: float, theme: str = "
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>X Post</title><style>{style}</style></head>"
         f'<body data-tweet-id="{html.escape(tweet_id)}"><div id="app"></div>'
-        f"<script>{script}</script></body></html>"
+        f"<script>{script}</script>{extra}</body></html>"
     )
 
 
