@@ -281,3 +281,15 @@ def test_a_disk_that_fills_during_a_scan_is_one_line_and_exit_3(run, small_disk,
     assert proc.returncode == 3, proc.stdout[-500:] + proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("Error: cannot write to the archive")
+
+
+def test_readers_during_an_upgrade_see_the_archive_as_it_was(run, archive, article):
+    older_archive(archive, 150_000)
+    upgrade = popen(archive, "scan", str(article))
+    answers = []
+    while upgrade.poll() is None:
+        found = run("lookup", "acct7", "--search", "number 1007", "--json")
+        assert found.returncode == 0, found.stderr_text
+        answers.append([p["id"] for p in json.loads(found.stdout_text)])
+    assert upgrade.returncode == 0, upgrade.stderr.read()
+    assert answers and all(a == ["1007"] for a in answers)
