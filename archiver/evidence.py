@@ -92,6 +92,13 @@ def write_capture(archive_dir: Path, platform: str, post_id: str, stamp: str,
     return written
 
 
+def discard(archive_dir: Path, written: list[Written]) -> None:
+    """Remove the capture folders of files that could not be recorded."""
+    for folder in {(archive_dir / w.path).parent for w in written}:
+        if (archive_dir / "snapshots") in folder.parents:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def remove_unreferenced(archive_dir: Path, referenced: set[str]) -> int:
     """Remove capture folders no record references: half-written ones, and complete
     ones a killed run never recorded. `referenced` holds folder paths relative to

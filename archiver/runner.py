@@ -294,7 +294,12 @@ class Fetcher:
             if early is not None and not early.done():
                 with contextlib.suppress(Exception):
                     await early  # an unused capture still closes its context
-        self._save(post, verdict, files, recheck=recheck, unchanged=recheck and unchanged)
+        try:
+            self._save(post, verdict, files, recheck=recheck, unchanged=recheck and unchanged)
+        except BaseException:
+            # A capture no record names is not evidence the archive stands behind.
+            evidence.discard(self.store.archive_dir, files)
+            raise
 
     def _save(self, post: dict, verdict: Verdict, files=(), recheck: bool = False,
               unchanged: bool = False) -> None:

@@ -364,3 +364,6 @@ def test_a_full_disk_is_a_clear_error_and_the_database_stays_whole(standin, env,
     recorded = {r[0] for r in conn.execute("SELECT path FROM snapshots")}
     assert all((archive / p).exists() for p in recorded)
     assert not list(archive.glob("snapshots/**/*.partial"))
+    # A capture written whole but never recorded is not left behind either.
+    folders = {p.relative_to(archive).as_posix() for p in archive.glob("snapshots/*/*/*")}
+    assert folders <= {p.rsplit("/", 1)[0] for p in recorded}
