@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,53 +24,145 @@ class Loaded:
     content_type: str | None = None
 
 
-def expand(specs: list[str]) -> Iterator[str | SourceError]:
+@dataclass(frozen=True)
+class EscapedPath:
+    """A file whose path is not valid UTF-8 (a name written by another system's encoding).
+
+    `source` is the name recorded and printed: the path with each undecodable byte
+    written as \\xNN, so it can be stored and read; `path` is the one to open.
+    """
+
+    source: str
+    path: str
+
+
+def named(path: str) -> str | EscapedPath:
+    """The path itself when it is text; else the path with its odd bytes escaped."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # os.walk and sys.argv carry odd bytes as lone surrogates
+        return EscapedPath(os.fsencode(path).decode("utf-8", "backslashreplace"), path)
+    return path
+
+
+def source_name(item: str | EscapedPath) -> str:
+    return item.source if isinstance(item, EscapedPath) else item
+
+
+def expand(specs: list[str]) -> Iterator[str | EscapedPath | SourceError]:
     """Each spec as the sources it names: a directory gives its files, sorted, recursively.
 
     Hidden files and folders (names starting with '.') inside a directory are skipped.
+    Symlinked folders are followed, and every folder is read once (by its real path
+    when it has one inside), so a link back up the tree is no loop. A spec or
+    folder that cannot be read is a SourceError, never an OSError.
     """
     for spec in specs:
         if spec == "-" or spec.startswith(("http://", "https://")):
             yield spec
             continue
-        path = Path(spec)
-        if path.is_dir():
-            found = False
-            for root, dirs, files in os.walk(path, onerror=None):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        found = True
-                        yield str(Path(root, name))
-            if not found:
-                yield SourceError(spec, "directory holds no files")
-        elif path.exists() or path.is_symlink():
-            yield spec
+        try:
+            info = os.stat(spec)
+        except FileNotFoundError:
+            # A dangling symlink is named anyway: reading it says what is wrong.
+            yield named(spec) if os.path.lexists(spec) else SourceError(
+                source_name(named(spec)), "no such file or directory")
+            continue
+        except (OSError, ValueError) as exc:  # a name too long, a NUL in it, a loop of links
+            yield SourceError(source_name(named(spec)), _unreadable(exc))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(spec, info)
         else:
-            yield SourceError(spec, "no such file or directory")
+            yield named(spec)
 
 
-def load(source: str, max_bytes: int, timeout: float = 20.0) -> Loaded:
+def _walk(top: str, info: os.stat_result) -> Iterator[str | EscapedPath | SourceError]:
+    """The files under top: its own folders first, then the symlinked ones, so a
+    file reached both ways keeps its real path; no folder is read twice."""
+    visited = {(info.st_dev, info.st_ino)}
+    links: deque[str] = deque()
+    found = False
+    for item in _walk_one(top, visited, links):
+        found = True
+        yield item
+    while links:
+        link = links.popleft()
+        try:
+            target = os.stat(link)
+        except OSError as exc:
+            found = True
+            yield SourceError(source_name(named(link)), _unreadable(exc))
+            continue
+        if (target.st_dev, target.st_ino) in visited:
+            continue  # read already, by its real path or another link
+        visited.add((target.st_dev, target.st_ino))
+        for item in _walk_one(link, visited, links):
+            found = True
+            yield item
+    if not found:
+        yield SourceError(source_name(named(top)), "directory holds no files")
+
+
+def _walk_one(top: str, visited: set, links: deque) -> Iterator[str | EscapedPath | SourceError]:
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(top, onerror=errors.append):
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            path = os.path.join(root, name)
+            try:
+                folder = os.stat(path)
+            except OSError as exc:  # a link to nowhere, a loop of links
+                errors.append(exc)
+                continue
+            if (folder.st_dev, folder.st_ino) in visited:
+                continue
+            if os.path.islink(path):
+                links.append(str(Path(root, name)))  # read after every real folder
+            else:
+                visited.add((folder.st_dev, folder.st_ino))
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield named(str(Path(root, name)))
+        while errors:  # a folder that cannot be listed: said once, not as "no files"
+            exc = errors.pop(0)
+            yield SourceError(source_name(named(str(exc.filename or top))), _unreadable(exc))
+
+
+def _unreadable(exc: OSError | ValueError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return f"cannot be read: {reason[:1].lower() + reason[1:]}"
+
+
+def load(source: str | EscapedPath, max_bytes: int, timeout: float = 20.0) -> Loaded:
     """The bytes of one source, or SourceError saying why not."""
     if source == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        try:
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        except OSError as exc:
+            raise SourceError(source, _unreadable(exc)) from None
         return _checked(Loaded(source, data), max_bytes)
-    if source.startswith(("http://", "https://")):
+    if isinstance(source, str) and source.startswith(("http://", "https://")):
         return _checked(_fetch(source, max_bytes, timeout), max_bytes)
-    path = Path(source)
+    name, path = source_name(source), Path(getattr(source, "path", source))
     try:
         if not path.is_file():
-            raise SourceError(source, "not a regular file")
+            raise SourceError(name, "not a regular file")
         size = path.stat().st_size
         if size > max_bytes:
-            raise SourceError(source, _too_large(size, max_bytes))
+            raise SourceError(name, _too_large(size, max_bytes))
         with open(path, "rb") as handle:
             data = handle.read(min(size, max_bytes) + 1)  # not a max_bytes buffer per file
     except PermissionError:
-        raise SourceError(source, "permission denied") from None
-    except OSError as exc:
-        raise SourceError(source, exc.strerror or str(exc)) from None
-    return _checked(Loaded(source, data), max_bytes)
+        raise SourceError(name, "permission denied") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise SourceError(name, exc.strerror if getattr(exc, "strerror", None)
+                          else _unreadable(exc)) from None
+    return _checked(Loaded(name, data), max_bytes)
 
 
 def _too_large(size: int, max_bytes: int) -> str:
