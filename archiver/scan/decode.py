@@ -50,7 +50,13 @@ def declared_codec(data: bytes, content_type: str | None = None) -> str | None:
         if m and _codec(m.group(1)):
             return _codec(m.group(1))
     m = _META_CHARSET.search(data[:4096])
-    return _codec(m.group(1).decode("ascii", "ignore")) if m else None
+    codec = _codec(m.group(1).decode("ascii", "ignore")) if m else None
+    # A page whose <meta> could be read as ASCII is not UTF-16 (or 32), whatever it
+    # says: the HTML standard reads such a declaration as UTF-8 (prescan of the
+    # byte stream). Real UTF-16 pages are told by their BOM or their NULs.
+    if codec and codec.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return codec
 
 
 def decode(data: bytes, content_type: str | None = None,
