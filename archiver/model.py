@@ -48,11 +48,17 @@ class Article:
     content_hash: str
     embeds: list[Embed] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    # What the scan could not read whole, in words ("markup nested deeper than
+    # ... levels was cut"): the embeds found may be incomplete.
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "source": self.source,
             "title": self.title,
             "embeds": [e.to_json() for e in self.embeds],
             "links": list(self.links),
         }
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
+        return data

@@ -25,7 +25,6 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_ANYWHERE = re.compile(rb"<(?:html|body|p|div|br|blockquote|a\s+href)[\s>/]", re.IGNORECASE)
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _SHORTCODE = re.compile(
     r"\[tweet\s+(?:(?P<url>https?://\S+?)|(?P<id>\d+))(?:\s[^\]]*)?\]", re.IGNORECASE
 )
@@ -98,7 +97,8 @@ def _scan_html(data: bytes, text: str, source: str) -> Article:
     if not (structural or flattened):
         return Article(source=source, title=_title(data, None, text), kind="html",
                        content_hash="")
-    doc = html.parse(text)
+    warnings: list[str] = []
+    doc = html.parse(text, warnings)
     if doc is None:
         return Article(source=source, title=None, kind="html", content_hash="")
     title = html.title_of(doc)
@@ -106,28 +106,48 @@ def _scan_html(data: bytes, text: str, source: str) -> Article:
     if flattened and _DATED_HANDLE.search(text):
         # Tweets whose markup was flattened into the page's paragraphs.
         embeds += plaintext.find_embeds(html.page_lines(doc, elements))
-    return Article(source=source, title=title, kind="html", content_hash="", embeds=embeds)
+    return Article(source=source, title=title, kind="html", content_hash="", embeds=embeds,
+                   warnings=warnings)
 
 
 # A "(@handle)" with a year (or a CJK date) shortly after it: the only kind of
 # page worth turning into lines to look for flattened attributions.
 _DATED_HANDLE = re.compile(r"\(@\w{1,15}\).{0,120}?(?:\b(?:19|20)\d\d\b|[年년])", re.DOTALL)
-_TITLE_BYTES = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+# Found in two steps, opening tag then closing tag: one lazy expression took time
+# quadratic in the page when many <title> tags were left open.
+_TITLE_OPEN_BYTES = re.compile(rb"<title[^>]{0,1000}>", re.IGNORECASE)
+_TITLE_CLOSE_BYTES = re.compile(rb"</title\s*>", re.IGNORECASE)
+_TITLE_OPEN = re.compile(r"<title[^>]{0,1000}>", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
 
 
 def _title(data: bytes, content_type: str | None, text: str | None = None) -> str | None:
     """The <title>, decoded as the whole page would be; og:title when there is none."""
     if text is None:
-        m = _TITLE_BYTES.search(data, 0, 262144)
-        if not m:
+        raw = _between(data, _TITLE_OPEN_BYTES, _TITLE_CLOSE_BYTES, 262144)
+        if raw is None:
             return None
-        raw = decode(m.group(1), declared=declared_codec(data, content_type))
+        raw = decode(raw[:MAX_TITLE_BYTES], declared=declared_codec(data, content_type))
     else:
-        m = _TITLE.search(text)
-        if not m:
+        raw = _between(text, _TITLE_OPEN, _TITLE_CLOSE, len(text))
+        if raw is None:
             return None
-        raw = m.group(1)
-    return " ".join(htmllib.unescape(raw).split()) or None
+        raw = raw[:MAX_TITLE_BYTES]
+    return html.clip_title(htmllib.unescape(raw)) or None
+
+
+# Enough of a title's source for MAX_TITLE characters, entities and spaces included.
+MAX_TITLE_BYTES = html.MAX_TITLE * 16
+
+
+def _between(data, opening, closing, within: int):
+    """What stands between the first opening tag (starting within the first
+    `within` characters) and the closing tag after it."""
+    start = opening.search(data, 0, within)
+    if not start:
+        return None
+    end = closing.search(data, start.end())
+    return data[start.end():end.start()] if end else None
 
 
 def _shortcodes(text: str) -> list[Embed]:

@@ -3,7 +3,10 @@ rendered widget iframes and CNN-style placeholders (reference §1.1-1.3)."""
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
@@ -37,11 +40,6 @@ def may_hold_embed(data: bytes) -> bool:
     # A blockquote stripped of its class that still links a status.
     return b"<blockquote" in data and (b"/status/" in data or b"/statuses/" in data)
 
-ATTRIBUTION = re.compile(
-    r"(?:^|\s)(?:[\u2014\u2013\u2015\u2012\u2212]|&mdash;|--?)\s*(?P<name>[^\u2014\u2013\u2015\u2012\u2212]*?)\s*"
-    r"\(@(?P<handle>" + HANDLE + r")\)\s*$"
-)
-
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 _TWEET_QUOTE = "self::blockquote[{} or {}]".format(
     _CLASS.format("twitter-tweet"), _CLASS.format("twitter-video")
@@ -59,34 +57,79 @@ _PARSER = lxml.html.HTMLParser(huge_tree=True)
 _UTF8_PARSER = lxml.html.HTMLParser(huge_tree=True, encoding="utf-8")
 
 
-def parse(text: str):
+def parse(text: str, warnings: list[str] | None = None):
+    """The document, or None; what the parser had to leave out is added to warnings."""
+    parser = _PARSER
     try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
+        doc = lxml.html.document_fromstring(text, parser=parser)
     except ValueError:
         # XHTML with an <?xml encoding=...?> declaration: lxml refuses it as str.
+        parser = _UTF8_PARSER
         try:
-            return lxml.html.document_fromstring(text.encode("utf-8"), parser=_UTF8_PARSER)
+            doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
         except (etree.ParserError, ValueError):
             return None
     except etree.ParserError:
         return None
+    if warnings is not None:
+        warnings.extend(_cuts(parser.error_log))
+    return doc
+
+
+# libxml2 stops reading, even with huge_tree, where elements nest this deep.
+MAX_DEPTH = 2048
+DEPTH_WARNING = (f"markup nested deeper than {MAX_DEPTH} levels: the parser stopped there, "
+                 "so embeds after that point were not read (links were)")
+
+
+def _cuts(error_log) -> list[str]:
+    """What the parser left out, in words: it stops without raising."""
+    for error in error_log:
+        if "Excessive depth" in error.message:
+            return [DEPTH_WARNING]
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            return [f"the parser stopped early ({error.message.strip()}), so embeds after "
+                    "that point were not read (links were)"]
+    return []
 
 
 def find_embeds(doc) -> tuple[list[Embed], list]:
-    """Structural embeds in document order, and the elements they came from."""
+    """Structural embeds in document order, and the elements they came from.
+
+    Time stays linear in the size of the document however deep its markup nests:
+    no element's subtree is searched once per ancestor (a tweet's blockquote
+    inside two thousand others is read once, not two thousand times).
+    """
     found: list[tuple[int, Embed, object]] = []
-    handled: set = set()
     order = {el: i for i, el in enumerate(doc.iter())}
+    quotes = doc.xpath("//blockquote")
+    enclosing_quote = _Nearest(lambda el: el.tag == "blockquote")
+    enclosing_amp = _Nearest(lambda el: el.tag == "amp-twitter" and el.get("data-tweetid"))
 
     def add(el, embed: Embed | None) -> None:
         if embed is not None and (embed.id or embed.text or embed.handle):
             found.append((order.get(el, 0), embed, el))
 
+    # An amp-twitter reads the first blockquote inside it; every blockquote inside
+    # one is its, not an embed of its own.
+    first_quote: dict = {}
+    handled: set = set()
+    for bq in quotes:
+        amp = enclosing_amp.above(bq)
+        if amp is not None:
+            handled.add(bq)
+        while amp is not None and amp not in first_quote:
+            first_quote[amp] = bq
+            amp = enclosing_amp.above(amp)
+    read: dict = {}
     for el in doc.xpath("//amp-twitter[@data-tweetid]"):
         tweet_id = _digits(el.get("data-tweetid"))
-        inner = el.xpath(".//blockquote")
-        embed = _from_blockquote(inner[0], "amp") if inner else None
-        handled.update(inner)
+        inner = first_quote.get(el)
+        embed = None
+        if inner is not None:
+            if inner not in read:
+                read[inner] = _from_blockquote(inner, "amp")
+            embed = dataclasses.replace(read[inner], links=list(read[inner].links))
         if tweet_id:
             embed = embed or Embed(platform="twitter", form="amp")
             embed.id = tweet_id
@@ -95,20 +138,26 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
 
     # Outermost blockquotes only: a blockquote inside a tweet's markup is the
     # quoted tweet, which is not an embed of the article (its t.co link leads to it).
-    for bq in doc.xpath("//blockquote[not(ancestor::blockquote)]"):
+    # An ordinary quote may still wrap a tweet's markup (a CMS pull quote): the
+    # outermost tweets inside it are embeds.
+    in_tweet: dict = {}
+    for bq in quotes:
         if bq in handled:
+            in_tweet[bq] = True
             continue
-        if bq.xpath(_TWEET_QUOTE):
+        parent = enclosing_quote.above(bq)
+        is_tweet = bool(bq.xpath(_TWEET_QUOTE))
+        if parent is None:
+            in_tweet[bq] = is_tweet
+            if is_tweet:
+                add(bq, _from_blockquote(bq, "oembed"))
+            elif _looks_like_tweet(bq):
+                in_tweet[bq] = True  # read whole, like a tweet
+                add(bq, _from_blockquote(bq, "blockquote"))
+            continue
+        in_tweet[bq] = in_tweet[parent] or is_tweet
+        if is_tweet and not in_tweet[parent]:
             add(bq, _from_blockquote(bq, "oembed"))
-        elif _looks_like_tweet(bq):
-            add(bq, _from_blockquote(bq, "blockquote"))
-        else:
-            # An ordinary quote may still wrap a tweet's markup (a CMS pull quote).
-            for inner in bq.xpath(".//blockquote[not(ancestor::blockquote"
-                                  "[contains(concat(' ', normalize-space(@class), ' '),"
-                                  " ' twitter-tweet ')])]"):
-                if inner.xpath(_TWEET_QUOTE):
-                    add(inner, _from_blockquote(inner, "oembed"))
 
     figures = doc.xpath(
         "//figure[{} or {} or {} or {}]".format(
@@ -116,8 +165,12 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
             _CLASS.format("is-provider-x"), _CLASS.format("wp-block-embed-x"),
         )
     )
+    wanted = set(figures)
+    inside_figure = _Nearest(lambda el: el.tag == "figure" and el in wanted)
     for fig in figures:
-        if fig.xpath(".//blockquote"):
+        if inside_figure.above(fig) is not None:
+            continue  # read with the figure around it
+        if fig.find(".//blockquote") is not None:
             continue  # the blockquote inside was read above
         urls = [a.get("href") for a in fig.xpath(".//a[@href]")] + [fig.text_content()]
         embed = _from_urls(urls, "wordpress")
@@ -139,6 +192,29 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
 
     found.sort(key=lambda item: item[0])
     return [embed for _, embed, _ in found], [el for _, _, el in found]
+
+
+class _Nearest:
+    """The nearest ancestor of an element that passes a test, remembered for every
+    element on the way up: asked for many elements, the tree is climbed once."""
+
+    def __init__(self, test):
+        self.test = test
+        self.known: dict = {}  # element -> nearest passing element, itself included
+
+    def above(self, el):
+        path = []
+        node = el.getparent()
+        while node is not None and node not in self.known:
+            if self.test(node):
+                self.known[node] = node
+                break
+            path.append(node)
+            node = node.getparent()
+        found = None if node is None else self.known[node]
+        for passed in path:
+            self.known[passed] = found
+        return found
 
 
 def _digits(value: str | None) -> str | None:
@@ -219,14 +295,38 @@ def element_lines(el, br: str = "\n") -> list[str]:
     return lines
 
 
+def _own_parts(bq) -> tuple[set, list]:
+    """(elements inside a blockquote nested in bq, bq's own outermost paragraphs),
+    in one walk of its subtree."""
+    nested: set = set()
+    paragraphs: list = []
+    quotes = paragraph_depth = 0
+    for event, node in etree.iterwalk(bq, events=("start", "end")):
+        if node is bq:
+            continue
+        if event == "start":
+            if node.tag == "blockquote":
+                quotes += 1
+            if quotes:
+                nested.add(node)
+            elif node.tag == "p":
+                if not paragraph_depth:  # a <p> inside a <p> is read with it
+                    paragraphs.append(node)
+                paragraph_depth += 1
+        else:
+            if node.tag == "blockquote":
+                quotes -= 1
+            elif node.tag == "p" and not quotes:
+                paragraph_depth -= 1
+    return nested, paragraphs
+
+
 def _from_blockquote(bq, form: str) -> Embed:
-    nested = set(bq.xpath(".//blockquote/descendant-or-self::*"))
+    nested, own_paragraphs = _own_parts(bq)
     paragraphs: list[str] = []
     attribution_text = ""
     text_anchors: set = set()
-    for p in bq.xpath(".//p"):
-        if p in nested:
-            continue
+    for p in own_paragraphs:
         lines = element_lines(p)
         joined = " ".join(lines)
         if _is_attribution_paragraph(joined) or _is_date_paragraph(p):
@@ -240,12 +340,12 @@ def _from_blockquote(bq, form: str) -> Embed:
         own = [line for line in element_lines(bq)]
         text_before: list[str] = []
         for line in own:
-            m = ATTRIBUTION.search(line) or _attribution_inline(line)
+            m = _ending_attribution(line) or _attribution_inline(line)
             if m:
-                head = line[: m.start()].strip()
+                head = line[: m.start].strip()
                 if head:
                     text_before.append(head)
-                attribution_text += " " + line[m.start():]
+                attribution_text += " " + line[m.start:]
                 break
             text_before.append(line)
         else:
@@ -257,8 +357,8 @@ def _from_blockquote(bq, form: str) -> Embed:
     name = handle = None
     m = _attribution_inline(" ".join(attribution_text.split()))
     if m:
-        name = m.group("name").strip() or None
-        handle = m.group("handle")
+        name = m.name or None
+        handle = m.handle
 
     anchors = [
         a for a in bq.xpath(".//a[@href]")
@@ -289,20 +389,73 @@ def _from_blockquote(bq, form: str) -> Embed:
     return embed
 
 
-_INLINE_ATTRIBUTION = re.compile(
-    r"(?:^|\s)(?:[\u2014\u2013\u2015\u2012\u2212]|--?)\s*(?P<name>[^\u2014\u2013\u2015\u2012\u2212]*?)\s*"
-    r"\(@(?P<handle>" + HANDLE + r")\)"
-)
+@dataclass
+class Attribution:
+    """'— Name (@handle)' read in a tweet's markup; `start` is where it begins (the
+    space before its dash)."""
+
+    start: int
+    name: str
+    handle: str
 
 
-def _attribution_inline(text: str):
-    matches = list(_INLINE_ATTRIBUTION.finditer(text))
-    return matches[-1] if matches else None
+# An attribution's parts, each found in one pass: matching them with one regular
+# expression took time quadratic in the text (every dash tried against all that
+# follows). The name runs from the dash to the "(@handle)" and holds no dash.
+_DASH_CHARS = "[\u2014\u2013\u2015\u2012\u2212]"
+_ANCHOR = re.compile(r"\(@(?P<handle>" + HANDLE + r")\)")
+_ENDING_ANCHOR = re.compile(r"\(@(?P<handle>" + HANDLE + r")\)\s*")
+_DASH_CHAR = re.compile(_DASH_CHARS)
+_DASH = re.compile(f"(?:^|(?<=\\s))(?:{_DASH_CHARS}|--?)")
+_DASH_OR_ENTITY = re.compile(f"(?:^|(?<=\\s))(?:{_DASH_CHARS}|&mdash;|--?)")
+
+
+def _attribution(text: str, dash, anchor) -> Attribution:
+    return Attribution(start=max(dash.start() - 1, 0),
+                       name=text[dash.end():anchor.start()].strip(), handle=anchor.group("handle"))
+
+
+def _ending_attribution(text: str) -> Attribution | None:
+    """'— Name (@handle)' that ends the text (a dash may be written &mdash;)."""
+    at = text.rfind("(@")
+    anchor = _ENDING_ANCHOR.fullmatch(text, at) if at >= 0 else None
+    if anchor is None:
+        return None
+    start = 0
+    for dash in _DASH_CHAR.finditer(text, 0, at):  # the name holds no dash
+        start = dash.start()
+    dash = _DASH_OR_ENTITY.search(text, start, at)
+    if not dash:
+        return None
+    return _attribution(text, dash, anchor)
+
+
+def _attribution_inline(text: str) -> Attribution | None:
+    """The last '— Name (@handle)' in the text, as the earlier matches leave it."""
+    if "(@" not in text:
+        return None
+    anchors = list(_ANCHOR.finditer(text))
+    anchor_starts = [a.start() for a in anchors]
+    dashes = [d.start() for d in _DASH_CHAR.finditer(text)]
+    found, pos = None, 0
+    while (dash := _DASH.search(text, pos)) is not None:
+        name_at = dash.end()
+        i = bisect.bisect_left(anchor_starts, name_at)
+        if i == len(anchors):
+            break  # no handle after this dash: none after any later one either
+        j = bisect.bisect_left(dashes, name_at)
+        barrier = dashes[j] if j < len(dashes) else len(text)
+        if anchor_starts[i] < barrier:
+            found = _attribution(text, dash, anchors[i])
+            pos = anchors[i].end()
+        else:  # a dash stands between: only a dash from there on can reach a handle
+            pos = max(barrier - 1, dash.start() + 1)
+    return found
 
 
 def _is_attribution_paragraph(text: str) -> bool:
     """wpautop wraps the attribution in its own <p>: '— Name (@handle) <a>date</a>'."""
-    return bool(ATTRIBUTION.search(text)) or (
+    return _ending_attribution(text) is not None or (
         _LEADING_DASH.match(text) is not None and _attribution_inline(text) is not None
     )
 
@@ -339,10 +492,21 @@ def title_of(doc) -> str | None:
         found = doc.xpath(xpath)
         if found:
             value = found[0] if isinstance(found[0], str) else found[0].text_content()
-            value = " ".join(value.split())
+            value = clip_title(value)
             if value:
                 return value
     return None
+
+
+# Titles run to a few hundred characters; a page may hold megabytes in its
+# <title>, which would then be copied into every listing of the archive.
+MAX_TITLE = 1000
+
+
+def clip_title(text: str) -> str:
+    """Whitespace normalised, at most MAX_TITLE characters (an ellipsis says it was cut)."""
+    text = " ".join(text[:MAX_TITLE * 8].split())
+    return text if len(text) <= MAX_TITLE else text[:MAX_TITLE - 1].rstrip() + "\u2026"
 
 
 def page_lines(doc, skip) -> list[str]:

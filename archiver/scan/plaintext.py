@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..model import Embed
 from .dates import DATE_PATTERN, parse_date
 from .urls import HANDLE, LINK_RE, find_links
 
-# The anchor of a flattened embed. The name is everything between the last
-# dash and the last "(@handle)", so names may hold parentheses and emoji; the
-# line must end with the date, so Bluesky's "Nov 27, 2024 at 9:42 AM" and its
-# dotted handles do not match.
-ATTRIBUTION = re.compile(
-    r"^(?P<pre>.*?)(?:^|(?<=\s))(?:[\u2014\u2013\u2015\u2012\u2212]|--?)\s*"
-    r"(?P<name>(?:(?![\u2014\u2013\u2015\u2012\u2212]\s).)*?)\s*"
-    r"\(@(?P<handle>" + HANDLE + r")\)\s*"
-    r"(?P<date>" + DATE_PATTERN + r")\s*[.\u00a0]?\s*$"
+# The anchor of a flattened embed: "— Name (@handle) Date" ending its line. The
+# name is everything between the dash and the "(@handle)", so names may hold
+# parentheses and emoji, but not a spaced dash (that one starts the attribution);
+# the line must end with the date, so Bluesky's "Nov 27, 2024 at 9:42 AM" and
+# its dotted handles do not match.
+#
+# One regular expression said all this once, and took time quadratic in the
+# line's length (every dash tried against every handle after it). It is read in
+# three steps instead, each one pass: the "(@handle) Date" that ends the line
+# (only the last "(@" can, as a date holds none), the last spaced dash before
+# it, and the first dash from there.
+_DASHES = "\u2014\u2013\u2015\u2012\u2212"
+_TAIL = re.compile(
+    r"\(@(?P<handle>" + HANDLE + r")\)\s*(?P<date>" + DATE_PATTERN + r")\s*[.\u00a0]?\s*"
 )
+# A date with its spaces and a full stop is far shorter; past this, no tail matches.
+MAX_TAIL = 300
+_SPACED_DASH = re.compile(f"[{_DASHES}]\\s")
+_DASH = re.compile(f"(?:^|(?<=\\s))(?:[{_DASHES}]|--?)")
 QUICK = re.compile(r"\(@" + HANDLE + r"\)")
 _ENDS_WITH_PIC = re.compile(r"pic\.(?:twitter|x)\.com/[A-Za-z0-9]+\s*$", re.IGNORECASE)
 _ENDS_WITH_LINK = re.compile(LINK_RE.pattern + r"\s*$", re.IGNORECASE)
@@ -27,13 +37,31 @@ MAX_TWEET_CHARS = 4000
 MAX_BLOCK_LINES = 12
 
 
-def match_attribution(line: str):
-    if "(@" not in line:
+@dataclass
+class Attribution:
+    """An attribution line read: the text before its dash, and its parts."""
+
+    pre: str
+    name: str
+    handle: str
+    date: str
+
+
+def match_attribution(line: str) -> Attribution | None:
+    at = line.rfind("(@")
+    if at < 0 or len(line) - at > MAX_TAIL:
         return None
-    m = ATTRIBUTION.match(line)
-    if m and parse_date(m.group("date")):
-        return m
-    return None
+    tail = _TAIL.fullmatch(line, at)
+    if not tail or not parse_date(tail.group("date")):
+        return None
+    start = 0
+    for spaced in _SPACED_DASH.finditer(line, 0, at):
+        start = spaced.start()
+    dash = _DASH.search(line, start, at)
+    if not dash:
+        return None
+    return Attribution(pre=line[:dash.start()], name=line[dash.end():at].strip(),
+                       handle=tail.group("handle"), date=tail.group("date"))
 
 
 def text_units(text: str) -> list[str]:
@@ -72,7 +100,7 @@ def find_embeds(units: list[str]) -> list[Embed]:
     embeds: list[Embed] = []
     for i, (m, head) in sorted(attributions.items()):
         before: list[str] = []
-        pre = "\n".join(x for x in (head.strip(), m.group("pre").strip()) if x)
+        pre = "\n".join(x for x in (head.strip(), m.pre.strip()) if x)
         if pre:
             before.append(pre)
         elif i > 0 and (i - 1) not in used and len(units[i - 1]) <= MAX_TWEET_CHARS:
@@ -85,10 +113,10 @@ def find_embeds(units: list[str]) -> list[Embed]:
         embeds.append(
             Embed(
                 platform="twitter",
-                handle=m.group("handle"),
-                author=m.group("name").strip() or None,
-                date=parse_date(m.group("date")),
-                date_text=m.group("date").strip(),
+                handle=m.handle,
+                author=m.name or None,
+                date=parse_date(m.date),
+                date_text=m.date.strip(),
                 text=text,
                 links=find_links(text or ""),
                 form="plaintext",
@@ -117,7 +145,7 @@ def _continuation(lines, i, before, attributions, used) -> list[str]:
             # A line ending in a link right before another attribution is that
             # tweet's own text, not ours.
             following = attributions.get(j + 1)
-            if following and not (following[1] or following[0].group("pre").strip()):
+            if following and not (following[1] or following[0].pre.strip()):
                 return []
             after = lines[i + 1 : j + 1]
             if weighted_length("\n".join(before + after)) > MAX_TWEET_WEIGHT:
