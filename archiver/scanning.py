@@ -5,17 +5,18 @@ A source that cannot be read is reported and recorded, and the others go on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections import deque
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import SourceError
 from .model import Article, Embed
 from .scan import feeds, scan_bytes
 from .scan import sources as source_io
+from .scan.workers import Overrun, Workers
 from .settings import Settings
 from .store import Store
 
@@ -28,17 +29,21 @@ class ScanResult:
     links: list[str] = field(default_factory=list)
     outcome: str = ""  # new, changed, unchanged
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # see Article.warnings
 
     def to_json(self) -> dict:
         data = {"source": self.source, "title": self.title,
                 "embeds": [e.to_json() for e in self.embeds], "links": list(self.links)}
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
         if self.error:
             data["error"] = self.error
         return data
 
     @classmethod
     def of(cls, article: Article, outcome: str) -> ScanResult:
-        return cls(article.source, article.title, article.embeds, article.links, outcome)
+        return cls(article.source, article.title, article.embeds, article.links, outcome,
+                   warnings=list(article.warnings))
 
 
 @dataclass
@@ -74,34 +79,34 @@ def scan_sources(
 ) -> ScanReport:
     """Scan every source; feeds and sitemaps are expanded to the articles they list.
 
-    Reading and parsing run in worker processes (one per core) when there are
-    enough sources to pay for them; the database is written by this process
-    alone, in the sources' order. With skip_unchanged, an article whose bytes
-    have the hash already recorded is not parsed again.
+    Reading and parsing run in worker processes (one, or one per core when there
+    are enough sources to pay for them), each source within SCAN_TIMEOUT seconds;
+    the database is written by this process alone, in the sources' order. With
+    skip_unchanged, an article whose bytes have the hash already recorded is not
+    parsed again.
     """
     own_store = store is None
     store = store or Store(settings.archive)
     report = ScanReport()
     queue = deque(source_io.expand(specs))
-    seen: set[str] = set()
+    seen: set = set()
     known = store.article_hashes() if skip_unchanged else None
     done = 0
-    pool = None
+    workers = Workers(functools.partial(_read, settings=settings, known=known),
+                      settings.scan_timeout, grace=functools.partial(_grace, settings))
     try:
         while queue:
             batch = []
             while queue and len(batch) < BATCH:
                 item = queue.popleft()
-                if isinstance(item, str):
+                if not isinstance(item, SourceError):
                     if item in seen:
                         continue
                     seen.add(item)
                 batch.append(item)
-            if pool is None and _workers(settings, batch) > 1:
-                pool = ProcessPoolExecutor(_workers(settings, batch),
-                                           initializer=_init_worker, initargs=(settings, known))
-            for item, outcome in zip(batch, _read_all(batch, pool, settings, known), strict=True):
-                result, listed = _record(item, outcome, store, settings)
+            workers.grow(_workers(settings, batch))
+            for item, outcome in zip(batch, _read_all(batch, workers, settings), strict=True):
+                result, listed = _record(item, outcome, store, workers)
                 if listed is not None:
                     queue.extend(u for u in listed if u not in seen)
                     report.lists += 1
@@ -120,61 +125,91 @@ def scan_sources(
                 if progress:
                     progress(done, done + len(queue))
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        workers.close()
         if own_store:
             store.close()
     return report
 
 
 BATCH = 256
-# Below this many sources a worker pool costs more than it saves.
+# Below this many sources more than one worker process costs more than it saves.
 MIN_PARALLEL = 12
 
 
 def _workers(settings: Settings, batch: list) -> int:
-    if len(batch) < MIN_PARALLEL or any(item == "-" for item in batch):
+    if len(batch) < MIN_PARALLEL:
         return 1
     return settings.scan_workers or os.cpu_count() or 1
 
 
-_worker_state: tuple = (None, None)
+def _grace(settings: Settings, task: tuple) -> float:
+    """Seconds a task may take before its scan budget starts: a URL's fetch is
+    bounded by its own timeouts (TIMEOUT per read, three times that in all)."""
+    item = task[0]
+    return 4 * settings.timeout if isinstance(item, str) and _is_url(item) else 0.0
 
 
-def _init_worker(settings: Settings, known: dict | None) -> None:
-    global _worker_state
-    _worker_state = (settings, known)
+def _is_url(item) -> bool:
+    return isinstance(item, str) and item.startswith(("http://", "https://"))
 
 
-def _read_in_worker(item):
-    settings, known = _worker_state
-    return _read(item, settings, known)
-
-
-def _read_all(batch: list, pool, settings: Settings, known: dict | None):
-    if pool is None or len(batch) < MIN_PARALLEL or "-" in batch:
-        return (_read(item, settings, known) for item in batch)
-    return pool.map(_read_in_worker, batch, chunksize=4)
-
-
-def _read(item, settings: Settings, known: dict | None) -> tuple:
-    """Load and parse one source; touches no database, so it can run anywhere."""
-    try:
+def _read_all(batch: list, workers: Workers, settings: Settings) -> Iterator[tuple]:
+    """The outcome of each item, in order: failures known already are not sent to
+    a worker, and standard input is read here (a worker has none)."""
+    outcomes: list = [None] * len(batch)
+    tasks = []
+    for i, item in enumerate(batch):
+        if item == "-":
+            try:
+                item = source_io.load("-", settings.max_source_bytes)
+            except SourceError as exc:
+                item = exc
         if isinstance(item, SourceError):
-            raise item
-        loaded = source_io.load(item, settings.max_source_bytes, settings.timeout)
+            outcomes[i] = ("error", item)
+        else:
+            tasks.append((item, True))
+    parsed = workers.map(tasks) if tasks else iter(())
+    for item, outcome in zip(batch, outcomes, strict=True):
+        yield outcome or _settled(item, next(parsed))
+
+
+def _settled(item, outcome) -> tuple:
+    """A worker's outcome; a source whose worker ran over budget or died, as its failure."""
+    if isinstance(outcome, Overrun):
+        return ("error", SourceError(source_io.source_name(item), outcome.reason))
+    return outcome
+
+
+def _read(task: tuple, mark: Callable[[], None] = lambda: None, *, settings: Settings,
+          known: dict | None) -> tuple:
+    """Load and parse one source; touches no database, so it can run anywhere.
+
+    Never raises: whatever goes wrong is this source's failure, so that nothing
+    one page holds can stop the others.
+    """
+    item, check_known = task
+    name = item.source if isinstance(item, source_io.Loaded) else source_io.source_name(item)
+    try:
+        if isinstance(item, source_io.Loaded):
+            loaded = item
+        else:
+            loaded = source_io.load(item, settings.max_source_bytes, settings.timeout)
+            if _is_url(item):
+                mark()  # fetched: from now on the scan budget counts
         if feeds.is_feed(loaded.data):
             return ("list", feeds.entries(loaded.data, loaded.source)[1])
-        if known is not None:
+        if known is not None and check_known:
             digest = hashlib.sha256(loaded.data).hexdigest()
             if known.get(loaded.source) == digest:
                 return ("unchanged", loaded.source, digest)
         return ("article", scan_bytes(loaded.data, loaded.source, loaded.content_type))
     except SourceError as exc:
         return ("error", exc)
+    except Exception as exc:  # noqa: BLE001 - a scanner bug fails its source, not the run
+        return ("error", SourceError(name, f"the scanner failed: {type(exc).__name__}: {exc}"))
 
 
-def _record(item, outcome: tuple, store: Store, settings: Settings):
+def _record(item, outcome: tuple, store: Store, workers: Workers):
     """(result, None) for an article, (None, urls) for a feed or sitemap."""
     kind = outcome[0]
     if kind == "list":
@@ -186,9 +221,9 @@ def _record(item, outcome: tuple, store: Store, settings: Settings):
         store.record_failure(exc.source, exc.reason)
         return ScanResult(exc.source, error=exc.reason), None
     if kind == "unchanged":  # the record changed meanwhile: parse after all
-        outcome = _read(item, settings, None)
+        outcome = _settled(item, next(workers.map([(item, False)])))
         if outcome[0] != "article":
-            return _record(item, outcome, store, settings)
+            return _record(item, outcome, store, workers)
     article = outcome[1]
     recorded = store.record_article(article)
     return ScanResult.of(article, recorded.outcome), None

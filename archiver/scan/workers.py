@@ -1,0 +1,203 @@
+"""Processes that read and parse sources, each source within a time budget.
+
+Parsing runs in C (regular expressions, libxml2) that no signal interrupts
+reliably, so the only sure way to stop a source that takes too long is to kill
+the process parsing it. Every source is therefore parsed in a worker process:
+one for a small scan, one per core for a large one. A worker over its source's
+budget is killed and replaced, and so is one that dies (killed, out of memory,
+a crash in C): that one source fails with the reason, the others go on.
+
+Tasks and outcomes cross the process boundary by pickle, so they must be plain
+values (errors included).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import multiprocessing
+import pickle
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+
+# Tasks sent ahead to a worker, so it never waits for the driver between two.
+AHEAD = 2
+
+
+@dataclass
+class Overrun:
+    """Why a task got no outcome: it ran over its budget, or its worker died."""
+
+    reason: str
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    # Task indexes sent to this worker, oldest first; the first is running.
+    queue: deque = field(default_factory=deque)
+    deadline: float = 0.0
+
+
+class Workers:
+    """A pool of worker processes; `map` gives an outcome (or an Overrun) per task, in order.
+
+    `work(task, mark)` runs in a worker and must not raise. A task has
+    `grace(task)` seconds plus `budget` to finish; when the work calls `mark()`
+    (after fetching a URL, whose own timeouts bound the wait), its budget starts
+    again from then, so only the parse is timed.
+    """
+
+    def __init__(self, work: Callable, budget: float, grace: Callable[[object], float]):
+        self.work = work
+        self.budget = budget
+        self.grace = grace
+        self.workers: list[_Worker] = []
+        # fork starts a worker in milliseconds, with everything already imported;
+        # it is unsafe once threads run, and then a fresh interpreter is started.
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        if method not in multiprocessing.get_all_start_methods():
+            method = "spawn"
+        self.context = multiprocessing.get_context(method)
+
+    def grow(self, count: int) -> None:
+        while len(self.workers) < count:
+            self.workers.append(self._start())
+
+    def _start(self) -> _Worker:
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(theirs, self.work), daemon=True)
+        process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+    def map(self, tasks: Iterable) -> Iterator:
+        tasks = list(tasks)
+        self.grow(1)
+        todo = deque(range(len(tasks)))
+        outcomes: dict[int, object] = {}
+        next_out = 0
+        while next_out < len(tasks):
+            for i, worker in enumerate(self.workers):
+                while todo and self._has_room(worker, tasks[todo[0]]):
+                    index = todo.popleft()
+                    if not self._send(worker, index, tasks):
+                        todo.appendleft(index)  # it never started: give it to the new one
+                        self.workers[i] = worker = self._replace(worker, todo, outcomes, None)
+            self._collect(tasks, todo, outcomes)
+            while next_out in outcomes:
+                yield outcomes.pop(next_out)
+                next_out += 1
+
+    def _has_room(self, worker: _Worker, task) -> bool:
+        # A large task (stdin's bytes) goes only to an idle worker: one busy with a
+        # large result of its own would wait for the driver, stuck sending to it.
+        small = isinstance(task, str) or len(pickle.dumps(task)) < 16384
+        return not worker.queue or (small and len(worker.queue) < AHEAD)
+
+    def _send(self, worker: _Worker, index: int, tasks: list) -> bool:
+        if not worker.queue:
+            worker.deadline = time.monotonic() + self.grace(tasks[index]) + self.budget
+        try:
+            worker.conn.send((index, tasks[index]))
+        except OSError:  # the worker died between two tasks
+            return False
+        worker.queue.append(index)
+        return True
+
+    def _collect(self, tasks: list, todo: deque, outcomes: dict) -> None:
+        busy = [w for w in self.workers if w.queue]
+        timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+        for i, worker in enumerate(self.workers):
+            if not worker.queue:
+                continue
+            if worker.conn in ready or worker.process.sentinel in ready:
+                if not self._receive(worker, tasks, outcomes):
+                    death = self._death(worker) if worker.queue else None
+                    self.workers[i] = self._replace(worker, todo, outcomes, death)
+            elif time.monotonic() >= worker.deadline:
+                reason = f"took longer than {self.budget:g} s to scan (setting SCAN_TIMEOUT)"
+                self.workers[i] = self._replace(worker, todo, outcomes, reason)
+
+    def _receive(self, worker: _Worker, tasks: list, outcomes: dict) -> bool:
+        """Read what the worker said; False when it is gone."""
+        try:
+            while worker.conn.poll():
+                message = worker.conn.recv()
+                if message[0] == "mark":
+                    worker.deadline = time.monotonic() + self.budget
+                    continue
+                _, index, outcome = message
+                outcomes[index] = outcome
+                worker.queue.popleft()
+                if worker.queue:  # the next one starts now
+                    worker.deadline = (time.monotonic() + self.grace(tasks[worker.queue[0]])
+                                       + self.budget)
+        except (EOFError, OSError):
+            return False
+        return worker.process.is_alive()
+
+    def _death(self, worker: _Worker) -> str:
+        worker.process.join(1)
+        code = worker.process.exitcode
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"the process scanning it died ({name})"
+        return f"the process scanning it ended unexpectedly (exit code {code})"
+
+    def _replace(self, worker: _Worker, todo: deque, outcomes: dict,
+                 reason: str | None) -> _Worker:
+        """Fail the worker's running task (with reason), put the ones waiting back,
+        start a new worker."""
+        _stop(worker, kill=True)
+        if worker.queue and reason:
+            outcomes[worker.queue.popleft()] = Overrun(reason)
+        todo.extendleft(reversed(worker.queue))
+        return self._start()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            _stop(worker, kill=bool(worker.queue))
+        self.workers = []
+
+
+def _stop(worker: _Worker, kill: bool) -> None:
+    if kill:
+        worker.process.kill()
+    else:
+        with contextlib.suppress(OSError):  # already gone
+            worker.conn.send(None)
+    worker.process.join(1 if not kill else None)
+    if worker.process.is_alive():
+        worker.process.kill()
+        worker.process.join()
+    worker.conn.close()
+
+
+def _serve(conn: Connection, work: Callable) -> None:
+    """A worker's loop: a task in, its outcome out, until told to stop."""
+    # Ctrl-C reaches the whole process group: the driver stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, task = message
+        outcome = work(task, functools.partial(conn.send, ("mark", index)))
+        try:
+            conn.send(("done", index, outcome))
+        except Exception as exc:  # noqa: BLE001 - an outcome pickle refuses is one failure
+            conn.send(("done", index, Overrun(f"its result could not be handed back: {exc}")))
