@@ -3,21 +3,30 @@ time, and retries with backoff for the answers that deserve one.
 
 Hosts named by the endpoint settings are trusted. Any other target on a
 loopback, private, link-local or reserved address (after DNS resolution) is
-refused before a request is made.
+refused before a request is made, and the connection goes to the very address
+that was checked: a second lookup (DNS rebinding) never gets a say.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import math
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.connection import create_connection
 
 from .settings import Settings
 
@@ -112,8 +121,131 @@ def _blocked(address: str) -> bool:
             or ip.is_reserved or ip.is_multicast or ip.is_unspecified)
 
 
+# host, port -> the addresses it resolves to (tests pass their own: no real DNS)
+Resolver = Callable[[str, int], list[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    return [info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)]
+
+
+def _host_key(host: str) -> str:
+    return host.lower().rstrip(".").strip("[]")
+
+
+class AddressGuard:
+    """Which URLs may be requested, and where their connections go.
+
+    A trusted host is connected to as the system resolves it. Any other host is
+    resolved once, here; every address it gives must be public, and the
+    connection is then made to the first of them (see PinnedAdapter), so a
+    name that answers differently the second time is never asked again.
+    """
+
+    def __init__(self, trusted: set[str], resolver: Resolver | None = None):
+        self.trusted = {_host_key(h) for h in trusted}
+        self.resolver = resolver or system_resolver
+        self._checked: dict[tuple[str, int], str] = {}
+
+    def is_trusted(self, host: str) -> bool:
+        return _host_key(host) in self.trusted
+
+    def check(self, url: str) -> None:
+        """Raise FetchRefused unless url may be requested, Unreachable if its host
+        does not resolve; remember the address a connection to it may use."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchRefused(f"not an http(s) URL: {url[:200]}")
+        host = _host_key(parts.hostname or "")
+        if not host:
+            raise FetchRefused(f"no host in {url[:200]}")
+        if host in self.trusted:
+            return
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            addresses = self.resolver(host, port)
+        except (OSError, UnicodeError, ValueError) as exc:
+            raise Unreachable(f"{host} does not resolve ({exc})") from None
+        if not addresses:
+            raise Unreachable(f"{host} does not resolve (no address)")
+        for address in addresses:
+            if _blocked(address):
+                raise FetchRefused(f"refused {host}: {address} is a non-public address")
+        # Any address recorded here passed the check: a connection racing another
+        # check of the same host still goes to a checked address.
+        self._checked[(host, port)] = addresses[0].split("%")[0]
+
+    def address_for(self, host: str, port: int) -> str | None:
+        """Where a connection to host:port goes: None (the system's lookup) for a
+        trusted host, else the address check() found; FetchRefused if unchecked."""
+        host = _host_key(host)
+        if host in self.trusted:
+            return None
+        address = self._checked.get((host, port))
+        if address is None:
+            raise FetchRefused(f"refused {host}: its address was not checked")
+        return address
+
+
+def _pinned(connection_class: type, guard: AddressGuard) -> type:
+    """A urllib3 connection that dials the address the guard checked. Only the
+    socket's destination changes: the Host header, TLS SNI and certificate
+    verification still use the host name, as they must."""
+
+    class PinnedConnection(connection_class):
+        def _new_conn(self) -> socket.socket:
+            try:
+                address = guard.address_for(self.host, self.port)
+            except FetchRefused as exc:
+                raise NewConnectionError(self, str(exc)) from None
+            if address is None:
+                return super()._new_conn()
+            try:
+                return create_connection((address, self.port), self.timeout,
+                                         source_address=self.source_address,
+                                         socket_options=self.socket_options)
+            except TimeoutError as exc:
+                raise ConnectTimeoutError(
+                    self, f"connection to {self.host} ({address}) timed out") from exc
+            except OSError as exc:
+                raise NewConnectionError(
+                    self, f"Failed to establish a new connection to {address}: {exc}") from exc
+
+    return PinnedConnection
+
+
+class PinnedAdapter(HTTPAdapter):
+    """requests' adapter whose connections go where AddressGuard.check said."""
+
+    def __init__(self, guard: AddressGuard, **kwargs):
+        self.guard = guard
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("PinnedHTTPPool", (HTTPConnectionPool,),
+                         {"ConnectionCls": _pinned(HTTPConnection, self.guard)}),
+            "https": type("PinnedHTTPSPool", (HTTPSConnectionPool,),
+                          {"ConnectionCls": _pinned(HTTPSConnection, self.guard)}),
+        }
+
+
+def guarded_session(guard: AddressGuard, user_agent: str = "") -> requests.Session:
+    """A session that connects only where the guard checked. Every request must
+    be checked first, and redirects followed by the caller, hop by hop."""
+    session = requests.Session()
+    session.headers["User-Agent"] = user_agent or USER_AGENT
+    session.trust_env = False  # no proxies or netrc picked up from the environment
+    adapter = PinnedAdapter(guard)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 class Client:
-    def __init__(self, settings: Settings, backoff: float = 0.5, sleep=time.sleep):
+    def __init__(self, settings: Settings, backoff: float = 0.5, sleep=time.sleep,
+                 resolver: Resolver | None = None):
         self.settings = settings
         self.timeout = settings.timeout
         self.retries = max(1, settings.retries)
@@ -121,10 +253,9 @@ class Client:
         self.backoff = backoff
         self.sleep = sleep
         self.pacer = HostPacer(settings.host_rate, settings.host_429_limit, sleep)
-        self.trusted = trusted_hosts(settings)
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = USER_AGENT
-        self.session.trust_env = False  # no proxies or netrc picked up from the environment
+        self.guard = AddressGuard(trusted_hosts(settings), resolver)
+        self.trusted = self.guard.trusted
+        self.session = guarded_session(self.guard)
 
     def close(self) -> None:
         self.session.close()
@@ -132,23 +263,7 @@ class Client:
     def check(self, url: str) -> None:
         """Raise FetchRefused unless url may be requested, Unreachable if its host
         does not resolve."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise FetchRefused(f"not an http(s) URL: {url[:200]}")
-        host = (parts.hostname or "").lower()
-        if not host:
-            raise FetchRefused(f"no host in {url[:200]}")
-        if host in self.trusted:
-            return
-        try:
-            infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                       proto=socket.IPPROTO_TCP)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise Unreachable(f"{host} does not resolve ({exc})") from None
-        for info in infos:
-            address = info[4][0]
-            if _blocked(address):
-                raise FetchRefused(f"refused {host}: {address} is a non-public address")
+        self.guard.check(url)
 
     def get(self, url: str, *, retry: bool = True, headers: dict | None = None,
             max_bytes: int | None = None) -> Answer:
@@ -176,16 +291,19 @@ class Client:
         return answer
 
     def _delay(self, answer: Answer, attempt: int) -> float:
-        retry_after = answer.headers.get("retry-after")
-        if retry_after:
-            try:
-                return min(max(float(retry_after), 0.0), MAX_RETRY_AFTER)
-            except ValueError:
-                try:
-                    when = parsedate_to_datetime(retry_after).timestamp()
-                    return min(max(when - time.time(), 0.0), MAX_RETRY_AFTER)
-                except (TypeError, ValueError):
-                    pass
+        """Seconds before the next try: the server's Retry-After when it makes
+        sense (capped), else exponential backoff."""
+        retry_after = (answer.headers.get("retry-after") or "").strip()
+        seconds = None
+        try:
+            seconds = float(retry_after)
+        except ValueError:
+            with contextlib.suppress(TypeError, ValueError, OverflowError, IndexError):
+                seconds = parsedate_to_datetime(retry_after).timestamp() - time.time()
+        # "nan" parses as a float and would reach sleep() (which raises on it);
+        # "inf" and huge values wait the cap, negative ones not at all.
+        if seconds is not None and not math.isnan(seconds):
+            return min(max(seconds, 0.0), MAX_RETRY_AFTER)
         return self.backoff * (2 ** (attempt - 1))
 
     def _once(self, url: str, headers: dict | None, max_bytes: int) -> Answer:
@@ -229,7 +347,8 @@ class Client:
 
 def _short(exc: Exception) -> str:
     text = str(exc)
-    for marker in ("Caused by ", "Failed to establish a new connection: "):
+    for marker in ("Caused by ", "Failed to establish a new connection: ",
+                   "Failed to establish a new connection to "):
         if marker in text:
             text = text.split(marker, 1)[1]
     return text.strip("()'\" ")[:200]

@@ -64,7 +64,7 @@ class Tweet:
     behaviour: str = "ok"
     fail_times: int | None = None  # faults hit the first N requests per endpoint (None: see doc)
     fault_endpoints: tuple[str, ...] = ("syndication", "oembed")
-    retry_after: int = 1  # seconds, for rate_limited
+    retry_after: int | str = 1  # seconds, for rate_limited (a string: any header value, "nan")
     delay: float = 30.0  # seconds, for slow (above the archiver's default 20 s timeout)
     # Markup appended to the embed page's body: a hostile page (a busy loop, requests to
     # other addresses, popups) served where the archiver expects the platform's widget.
@@ -173,7 +173,7 @@ class Fault:
     kind: str  # a TRANSPORT behaviour
     endpoint: str = "*"
     times: int | None = None  # None: until cleared
-    retry_after: int = 1
+    retry_after: int | str = 1  # a string: any header value, "nan"
     delay: float = 30.0
     hits: int = 0
 
