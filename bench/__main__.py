@@ -19,6 +19,7 @@ from pathlib import Path
 from . import archive as archive_gen
 from . import corpus as corpus_gen
 from . import fetch as fetch_bench
+from . import hostile as hostile_bench
 from . import lookup as lookup_bench
 from . import machine
 from . import scan as scan_bench
@@ -91,8 +92,8 @@ def plain_table(rows: list[list[str]], header: list[str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="scan,lookup,fetch",
-                        help="comma-separated: scan, lookup, fetch")
+    parser.add_argument("--only", default="scan,hostile,lookup,fetch",
+                        help="comma-separated: scan, hostile, lookup, fetch")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--posts", type=int, default=1_000_000, help="archive size for lookup")
     parser.add_argument("--handles", type=int, default=50_000)
@@ -119,6 +120,7 @@ def main() -> int:
     notes: dict[str, object] = {}
 
     scan = lookup = None
+    hostile: list[hostile_bench.ShapeResult] = []
     fetches: list[fetch_bench.FetchResult] = []
     if "scan" in only:
         corpus, summary, gen_s = ensure_corpus(cache, args.articles, args.seed)
@@ -127,6 +129,10 @@ def main() -> int:
         notes["corpus"] = summary
         notes["corpus_seconds"] = gen_s
         scan = scan_bench.run(corpus, summary["embeds"], archiver, args.scan_runs, log=log)
+    if "hostile" in only:
+        log(f"hostile: {len(hostile_bench.SHAPES)} shapes at "
+            + ", ".join(f"{k}x" for k in hostile_bench.SCALES))
+        hostile = hostile_bench.run(log=log)
     if "lookup" in only:
         log(f"lookup: archive of {args.posts:,} posts over {args.handles:,} handles")
         t = time.perf_counter()
@@ -164,6 +170,17 @@ def main() -> int:
             f"{scan.ratio:.2f}x", f">= {SCAN_TARGET}x", met(scan.ratio >= SCAN_TARGET)])
         verdicts.append(("Scan throughput >= 0.3x bare lxml parse", scan.ratio >= SCAN_TARGET,
                          f"{scan.ratio:.2f}x"))
+    for h in hostile:
+        summary_rows.append([
+            f"Hostile: {h.name}", ", ".join(f"{k}x {t * 1000:.1f} ms" for k, t in
+                                           zip(hostile_bench.SCALES, h.seconds, strict=True)),
+            f"input {h.sizes[0] / 1000:.0f} KB at 1x", f"{h.ratio:.1f}x",
+            f"<= {h.limit:g}x", met(h.linear)])
+    if hostile:
+        slowest = max(hostile, key=lambda h: h.ratio)
+        verdicts.append(("Hostile inputs scan in linear time (16x input, <= "
+                         f"{slowest.limit:g}x time)", all(h.linear for h in hostile),
+                         f"worst {slowest.ratio:.1f}x ({slowest.name})"))
     if lookup:
         summary_rows.append([
             "Lookup", f"{lookup.med(lookup.archiver) * 1000:.0f} ms (`archiver lookup --json`)",
@@ -192,7 +209,7 @@ def main() -> int:
                              f"{four.run.maxrss_mb:.0f} MB largest process",
                              f"{four.run.peak_pss_mb:.0f} MB all processes (PSS)", "",
                              "reported", "reported"])
-    full = {"scan", "lookup", "fetch"} <= only
+    full = {"scan", "hostile", "lookup", "fetch"} <= only
     if full:
         verdicts.append(("`make bench` under 10 minutes on 2 cores", total_s < BUDGET_S,
                          f"{total_s / 60:.1f} min (this run, {os.cpu_count()} cores)"))
@@ -223,14 +240,15 @@ def main() -> int:
     if args.doc:
         doc = render_doc(args, info, when, commit, load_before, load_after, total_s, header,
                          summary_rows, verdicts, scan, lookup, fetches, fetch_header, fetch_rows,
-                         notes)
+                         notes, hostile)
         Path(args.doc).write_text(doc, encoding="utf-8")
         log(f"wrote {args.doc}")
     return 0
 
 
 def render_doc(args, info, when, commit, load_before, load_after, total_s, header, summary_rows,
-               verdicts, scan, lookup, fetches, fetch_header, fetch_rows, notes) -> str:
+               verdicts, scan, lookup, fetches, fetch_header, fetch_rows, notes,
+               hostile=()) -> str:
     out = [
         "# Benchmarks",
         "",
@@ -298,6 +316,8 @@ def render_doc(args, info, when, commit, load_before, load_after, total_s, heade
             f"({s.peak_procs} processes at most).",
             "",
         ]
+    if hostile:
+        out += hostile_section(hostile)
     if lookup:
         a = notes["archive"]
         sec = a["seconds"]
@@ -430,6 +450,30 @@ def render_doc(args, info, when, commit, load_before, load_after, total_s, heade
         "",
     ]
     return "\n".join(out)
+
+
+def hostile_section(hostile: list[hostile_bench.ShapeResult]) -> list[str]:
+    scales = hostile_bench.SCALES
+    return [
+        "## Hostile inputs",
+        "",
+        "Pages built to make a scanner slow (each a shape a review found taking tens of "
+        "seconds, or minutes, before the scanner was made linear), scanned by "
+        "`archiver.scan.scan_bytes` in the benchmark's process at "
+        + ", ".join(f"{k}x" for k in scales) + f" their size, best of {hostile_bench.RUNS}. "
+        f"Linear means {scales[-1]}x the input in at most {hostile[0].limit:g}x the time "
+        f"({scales[-1]}x, with a factor {hostile_bench.SLACK:g} for caches and allocation; "
+        f"quadratic time would be {scales[-1] ** 2}x). Every source also has a time budget "
+        "in `archiver scan` (SCAN_TIMEOUT, 30 s), past which it fails alone.",
+        "",
+        fmt_table([[f"`{h.name}`", h.what]
+                   + [f"{size / 1000:.0f} KB: {t * 1000:.1f} ms"
+                      for size, t in zip(h.sizes, h.seconds, strict=True)]
+                   + [f"{h.ratio:.1f}x", met(h.linear)] for h in hostile],
+                  ["Shape", "What it is"] + [f"{k}x" for k in scales]
+                  + [f"{scales[-1]}x / 1x time", "Linear"]),
+        "",
+    ]
 
 
 if __name__ == "__main__":
