@@ -18,7 +18,6 @@ import functools
 import multiprocessing
 import pickle
 import signal
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -59,12 +58,11 @@ class Workers:
         self.budget = budget
         self.grace = grace
         self.workers: list[_Worker] = []
-        # fork starts a worker in milliseconds, with everything already imported;
-        # it is unsafe once threads run, and then a fresh interpreter is started.
-        method = "fork" if threading.active_count() == 1 else "forkserver"
-        if method not in multiprocessing.get_all_start_methods():
-            method = "spawn"
-        self.context = multiprocessing.get_context(method)
+        # fork starts a worker in milliseconds, with everything already imported
+        # (a fresh interpreter takes a quarter of a second). A worker forked while
+        # another thread held a lock could hang: then its budget ends it too.
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        self.context = multiprocessing.get_context("fork" if fork else "spawn")
 
     def grow(self, count: int) -> None:
         while len(self.workers) < count:
