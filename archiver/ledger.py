@@ -165,13 +165,14 @@ class FetchLedger:
                 self.conn.execute(
                     "UPDATE posts SET live_text = ?, author = coalesce(author, ?),"
                     " handle = coalesce(handle, ?), created_at = coalesce(?, created_at),"
-                    " date = coalesce(date, ?), media = ?, edit_info = ?, edited = ?"
-                    " WHERE pk = ?",
+                    " date = coalesce(date, ?), media = ?, edit_info = ?, edited = ?,"
+                    " live_truncated = ? WHERE pk = ?",
                     (data.text, data.author, data.handle, data.created_at,
                      (data.created_at or "")[:10] or None,
                      dumps(data.media) if data.media else None,
                      dumps(data.edit_info) if data.edit_info else None,
-                     int(texts_differ(preserved, data.text) or data.is_edited), pk),
+                     int(texts_differ(preserved, data.text, data.truncated) or data.is_edited),
+                     int(data.truncated), pk),
                 )
             if recheck and status == "failed":
                 self.conn.execute(

@@ -142,6 +142,11 @@ def _warnings(db: sqlite_utils.Database) -> None:
     _column(db, "runs", "error", str)
 
 
+def _truncated(db: sqlite_utils.Database) -> None:
+    """Long posts: the live text the endpoint gives is only their start."""
+    _column(db, "posts", "live_truncated", int)
+
+
 # Append only: each migration runs once, in order, in one transaction with the
 # row that records it, so a killed or failed upgrade leaves the archive as it was.
 MIGRATIONS = [
@@ -149,6 +154,7 @@ MIGRATIONS = [
     ("0002_fetch", _fetch_columns),
     ("0003_nightly", _nightly),
     ("0004_warnings", _warnings),
+    ("0005_truncated", _truncated),
 ]
 KNOWN = {name for name, _ in MIGRATIONS}
 

@@ -87,7 +87,7 @@ def test_syndication_tweet_becomes_post_fields():
 
 @pytest.mark.parametrize("reply, kind", [
     (answer(404), "not_found"),
-    (answer(200, {}), "not_found"),
+    (answer(200, {}), "error"),  # a refused token or a withheld post, not a 404
     (answer(200, {"__typename": "TweetTombstone", "tombstone": {"text": {"text": "Age-restricted adult content."}}}), "unavailable"),
     (answer(200, b"<!DOCTYPE html><html>Log in to X</html>"), "error"),
     (answer(200, b"{not json"), "error"),
@@ -144,3 +144,22 @@ def test_preserved_and_live_text_compare_links_by_code():
     assert not texts_differ("Hi there pic.twitter.com/AbC", "Hi there https://t.co/AbC")
     assert not texts_differ("Don’t  stop", "Don't stop")
     assert texts_differ("Hi there", "Hi here")
+
+
+@pytest.mark.parametrize("preserved, live, differ", [
+    ("A long text that goes on and on to its end", "A long text that goes on\u2026", False),
+    ("A long text that goes on and on to its end",
+     "A long text that goes on\u2026 https://t.co/AbC123", False),
+    ("A long text that goes on and on", "A long text that goes on...", False),
+    ("Something else, and a long text that goes on", "A long text that goes on\u2026", True),
+    ("A long text", "A long text that goes on\u2026", True),
+])
+def test_a_cut_live_text_differs_only_where_the_preserved_text_does_not_begin_with_it(
+        preserved, live, differ):
+    assert texts_differ(preserved, live, live_truncated=True) is differ
+    assert texts_differ(preserved, live) is True
+
+
+def test_an_empty_answer_says_nothing_of_the_post():
+    finding = syndication.read(answer(200, {}), "20")
+    assert finding.kind == "error" and "{}" in finding.reason

@@ -7,7 +7,7 @@ import sqlite_utils
 
 from archiver.model import Article, Embed
 from archiver.scan import scan_bytes
-from archiver.store import Store
+from archiver.store import MIGRATIONS, Store
 from conftest import SEED
 
 CONTENT_TABLES = [
@@ -52,7 +52,7 @@ def test_schema_declares_foreign_keys_indexes_fts_and_records_migrations(store):
     )
     assert "handle COLLATE NOCASE" in index_sql
     assert "date" in {c for i in db["posts"].indexes for c in i.columns}
-    assert [r["name"] for r in db["migrations"].rows] == ["0001_initial", "0002_fetch", "0003_nightly", "0004_warnings"]
+    assert [r["name"] for r in db["migrations"].rows] == [name for name, _ in MIGRATIONS]
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 

@@ -74,6 +74,8 @@ TABLES: dict[str, dict] = {
             "edited": "1 when the live text differs from the preserved text, or the "
                       "platform says the post was edited.",
             "edit_info": "The platform's edit history (JSON).",
+            "live_truncated": "1 when the platform gave only the start of a long post's "
+                              "text; a preserved text beginning with it is not an edit.",
             "attempts": "Fetch attempts since the last success.",
             "last_error": "The last fetch error.",
             "next_attempt_at": "When a failed post is due again (UTC).",

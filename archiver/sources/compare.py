@@ -18,7 +18,18 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def texts_differ(preserved: str | None, live: str | None) -> bool:
+# How a cut text ends: an ellipsis, then perhaps the link to the whole post.
+_CUT_END = re.compile(r"\s*(?:\.\.\.|…)?\s*(?:<[A-Za-z0-9]+>)?\s*$")
+
+
+def texts_differ(preserved: str | None, live: str | None, live_truncated: bool = False) -> bool:
+    """Whether the post says something else now than the article preserved. A live
+    text known to be cut short differs only if the preserved text does not begin
+    with it."""
     if not preserved or not live:
         return False
-    return normalise(preserved) != normalise(live)
+    preserved, live = normalise(preserved), normalise(live)
+    if live_truncated:
+        start = _CUT_END.sub("", live)
+        return not (start and preserved.startswith(start))
+    return preserved != live

@@ -43,6 +43,7 @@ class PostData:
     quoted_handle: str | None = None
     edit_info: dict | None = None
     is_edited: bool = False
+    truncated: bool = False  # the live text is the start of a longer post
     source: str = "syndication"
 
 
@@ -53,6 +54,9 @@ class Finding:
     kind: str  # found | not_found | unavailable | error
     reason: str
     data: PostData | None = None
+
+
+_DELETED_BY_AUTHOR = re.compile(r"deleted by the (?:post|tweet)(?:'s)? author", re.IGNORECASE)
 
 
 def _unavailable_reason(text: str) -> str:
@@ -86,13 +90,22 @@ def read(answer: Answer, post_id: str) -> Finding:
     if not isinstance(data, dict):
         return Finding("error", "syndication: answer is not a JSON object")
     if not data:
-        return Finding("not_found", "syndication: empty answer {}")
+        # What the endpoint sends for a missing or wrong token and for some withheld
+        # posts, as much as for missing ones: it cannot tell that a post is gone.
+        return Finding("error", "syndication: empty answer {} (token refused, or the post"
+                       " withheld: it says nothing of the post)")
     kind = _str(data.get("__typename"))
     if kind in ("TweetTombstone", "TweetUnavailable") or "tombstone" in data:
         text = _str(_dict(_dict(data.get("tombstone")).get("text")).get("text")) or ""
         reason = _str(data.get("reason")) or _unavailable_reason(text)
-        return Finding("unavailable", f"syndication: {kind or 'tombstone'}: {text or reason}"
-                       .rstrip(": "), None)
+        said = f"syndication: {kind or 'tombstone'}: {text or reason}".rstrip(": ")
+        if _DELETED_BY_AUTHOR.search(text):
+            return Finding("not_found", said)  # a removal, said in so many words
+        return Finding("unavailable", said, None)
+    if "user" not in data and numeric_id(data.get("id_str")):
+        # A post whose account is suspended or gone comes back tweet-shaped, userless.
+        return Finding("unavailable", "syndication: the answer has no author: the account"
+                       " is suspended or gone")
     try:
         found = transform(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -120,10 +133,14 @@ def transform(data: dict) -> PostData:
         raise ValueError("no numeric id_str")
     user = _dict(data.get("user"))
     text = _str(data.get("text"))
-    note_text = _str(_dict(_dict(_dict(data.get("note_tweet")).get("note_tweet_results"))
-                           .get("result")).get("text"))
+    note = data.get("note_tweet")
+    note_text = _str(_dict(_dict(_dict(note).get("note_tweet_results")).get("result"))
+                     .get("text"))
     if note_text:
         text = note_text  # "text" is truncated for long posts
+    # A long post's answer cuts "text" (at display_text_range) and its note_tweet holds
+    # only an id: the full text is not in the answer.
+    truncated = note is not None and not note_text
     quoted = _dict(data.get("quoted_tweet"))
     details = data.get("mediaDetails")
     edit = data.get("edit_control")
@@ -139,6 +156,7 @@ def transform(data: dict) -> PostData:
         quoted_handle=valid_handle(_dict(quoted.get("user")).get("screen_name")),
         edit_info=edit if isinstance(edit, dict) else None,
         is_edited=data.get("isEdited") is True,
+        truncated=truncated,
     )
 
 
