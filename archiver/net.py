@@ -327,22 +327,27 @@ class Client:
                                       error=f"answer too slow (over {self.timeout * 3:.0f} s)")
                 answer.body = b"".join(chunks)
                 return answer
-        except (requests.Timeout, urllib3.exceptions.TimeoutError):
-            return Answer(url, error=f"timed out after {self.timeout:g} s")
-        except urllib3.exceptions.ProtocolError as exc:
-            return Answer(url, error=f"answer cut short: {_short(exc)}")
-        except urllib3.exceptions.HTTPError as exc:
-            return Answer(url, error=f"answer unreadable: {_short(exc)}")
-        except requests.ConnectionError as exc:
-            text = str(exc)
-            if "NameResolutionError" in text or "Name or service not known" in text:
-                host = urlsplit(url).hostname
-                return Answer(url, error=f"{host} does not resolve (no network?)")
-            if "Connection reset" in text or "RemoteDisconnected" in text:
-                return Answer(url, error="connection reset by the server")
-            return Answer(url, error=f"connection failed: {_short(exc)}")
-        except requests.RequestException as exc:
-            return Answer(url, error=f"request failed: {_short(exc)}")
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            return Answer(url, error=transport_error(exc, url, self.timeout))
+
+
+def transport_error(exc: Exception, url: str, timeout: float) -> str:
+    """One short line for a request that failed in transport (no answer, or a
+    broken one): what an operator reads in a reason."""
+    if isinstance(exc, (requests.Timeout, urllib3.exceptions.TimeoutError)):
+        return f"timed out after {timeout:g} s"
+    if isinstance(exc, urllib3.exceptions.ProtocolError):
+        return f"answer cut short: {_short(exc)}"
+    if isinstance(exc, urllib3.exceptions.HTTPError):
+        return f"answer unreadable: {_short(exc)}"
+    if isinstance(exc, requests.ConnectionError):
+        text = str(exc)
+        if "NameResolutionError" in text or "Name or service not known" in text:
+            return f"{urlsplit(url).hostname} does not resolve (no network?)"
+        if "Connection reset" in text or "RemoteDisconnected" in text:
+            return "connection reset by the server"
+        return f"connection failed: {_short(exc)}"
+    return f"request failed: {_short(exc)}"
 
 
 def _short(exc: Exception) -> str:

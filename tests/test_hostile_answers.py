@@ -60,3 +60,20 @@ def test_retry_after_waits_at_most_the_cap_and_nan_waits_the_backoff(standin, re
     answer = client.get(standin.article_url("limited"))
     assert answer.status == 200
     assert slept == [waited]
+
+
+def test_a_url_source_that_fails_says_why_once(run, archive, standin):
+    gone = standin.add_article("gone", "<html>x</html>", status=404)
+    slow = standin.add_article("slow", "<html><title>Slow</title>" + "x" * 600_000,
+                               chunk_delay=0.4)
+    closed = "http://127.0.0.1:9/nothing-listens"  # the discard port: connection refused
+    proc = run("scan", gone, slow, closed, env={"ARCHIVER_TIMEOUT": "0.5"})
+    assert proc.returncode == 1
+    failures = dict(sqlite3.connect(archive / "archive.db").execute(
+        "SELECT source, reason FROM source_failures"))
+    assert failures[gone] == "HTTP 404 Not Found"
+    assert failures[slow].startswith("too slow: not complete after")
+    assert failures[closed].startswith("fetch failed: connection failed:")
+    for reason in failures.values():
+        assert "SourceError" not in reason and "fetch failed: fetch failed" not in reason
+        assert "HTTPConnectionPool" not in reason and len(reason) < 300

@@ -1,10 +1,17 @@
-"""Lists of articles: a --sources file, RSS and Atom feeds, sitemaps."""
+"""Lists of articles: a --sources file, RSS and Atom feeds, sitemaps.
+
+Trust in a URL source comes from the operator: a URL typed on the command line
+or in a sources file, and any entry of a list read from the local disk, may be
+on any address (an intranet CMS is a fair source). An entry of a list fetched
+from the network is a ListedURL: it carries the one host the operator named
+upstream, and anywhere else it must be on a public address.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from ..errors import SourceError
 
@@ -13,11 +20,34 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_ENTRIES = 50_000
 
 
+class ListedURL(str):
+    """A URL a fetched feed or sitemap listed: the operator did not write it, so it
+    trusts only trusted_host (the host the operator named, or None)."""
+
+    def __new__(cls, url: str, trusted_host: str | None):
+        listed = super().__new__(cls, url)
+        listed.trusted_host = trusted_host
+        return listed
+
+    def __reduce__(self):  # lists are read in worker processes
+        return (ListedURL, (str(self), self.trusted_host))
+
+
+def trusted_host(url: str) -> str | None:
+    """The host a URL source may reach on a non-public address: its own when the
+    operator wrote it, its list's upstream trust when a fetched list named it."""
+    if isinstance(url, ListedURL):
+        return url.trusted_host
+    return (urlsplit(url).hostname or "").lower() or None
+
+
 def read_sources_file(path: str) -> list[str]:
     """One source per line; blank lines and '#' comments (at a line's start or after
     a space) are skipped."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        # A line that is not UTF-8 is a path written in another encoding: kept as
+        # its bytes, so the scan can open it (and names it with the bytes escaped).
+        text = Path(path).read_text(encoding="utf-8-sig", errors="surrogateescape")
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(path, f"cannot read the sources file: {exc}") from None
     sources = []
@@ -36,7 +66,8 @@ def is_feed(data: bytes) -> bool:
 
 
 def entries(data: bytes, base: str) -> tuple[str, list[str]]:
-    """The kind of list ("feed", "sitemap", "sitemapindex") and the URLs it lists."""
+    """The kind of list ("feed", "sitemap", "sitemapindex") and the URLs it lists;
+    those of a list fetched from base are ListedURLs (see the module's doc)."""
     try:
         return _entries(data, base)
     except ValueError as exc:  # lxml's recovering parser can leave names QName refuses
@@ -84,9 +115,10 @@ def _entries(data: bytes, base: str) -> tuple[str, list[str]]:
                 urls.append(chosen.text.strip())
     resolved = []
     seen = set()
+    fetched = base.startswith(("http://", "https://"))
     for url in urls[:MAX_ENTRIES]:
-        full = urljoin(base, url) if base.startswith(("http://", "https://")) else url
+        full = urljoin(base, url) if fetched else url
         if full not in seen:
             seen.add(full)
-            resolved.append(full)
+            resolved.append(ListedURL(full, trusted_host(base)) if fetched else full)
     return kind, resolved

@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from ..errors import SourceError
 from .decode import looks_utf16
@@ -194,30 +195,62 @@ def _control_ratio(head: bytes) -> float:
 
 
 def _fetch(url: str, max_bytes: int, timeout: float) -> Loaded:
+    """A URL source through the address guard, redirects followed hop by hop and
+    each hop checked: only the host the operator named may be on a non-public
+    address (see feeds.trusted_host), never a redirect's or a list's other hosts."""
     import requests  # only URL sources pay for it
+    import urllib3
 
+    from ..net import AddressGuard, FetchRefused, Unreachable, guarded_session, transport_error
+    from .feeds import trusted_host
+
+    guard = AddressGuard({trusted_host(url)} - {None})
+    session = guarded_session(guard, USER_AGENT)
+    current, seen = url, set()
     try:
-        with requests.get(
-            url, stream=True, timeout=timeout, headers={"User-Agent": USER_AGENT}
-        ) as response:
-            if response.status_code >= 400:
-                status = f"HTTP {response.status_code} {response.reason or ''}"
-                raise SourceError(url, status.strip())
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise SourceError(url, _too_large(int(declared), max_bytes))
-            chunks, total = [], 0
-            deadline = time.monotonic() + timeout * 3
-            # read1 returns what has arrived, so a dripping answer meets the deadline.
-            while chunk := response.raw.read1(65536, decode_content=True):
-                chunks.append(chunk)
-                total += len(chunk)
-                if total > max_bytes:
-                    raise SourceError(url, _too_large(total, max_bytes))
-                if time.monotonic() > deadline:
-                    raise SourceError(url, f"too slow: not complete after {timeout * 3:g} s")
-            return Loaded(url, b"".join(chunks), response.headers.get("Content-Type"))
-    except (requests.RequestException, OSError) as exc:
-        raise SourceError(url, f"fetch failed: {type(exc).__name__}: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - urllib3's own errors from read1
-        raise SourceError(url, f"fetch failed: {type(exc).__name__}: {exc}") from None
+        for _hop in range(MAX_REDIRECTS + 1):
+            seen.add(current)
+            try:
+                guard.check(current)
+            except (FetchRefused, Unreachable) as exc:
+                where = "" if current == url else f"redirected to {current[:200]}: "
+                raise SourceError(url, where + str(exc)) from None
+            with session.get(current, stream=True, timeout=timeout,
+                             allow_redirects=False) as response:
+                if response.is_redirect:
+                    current = urljoin(current, response.headers["Location"].strip())
+                    if current in seen:
+                        raise SourceError(url, f"redirect loop: {current[:200]} came back")
+                    continue
+                return _read_answer(url, response, max_bytes, timeout)
+        raise SourceError(url, f"more than {MAX_REDIRECTS} redirects")
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+        reason = transport_error(exc, current, timeout)
+        raise SourceError(url, f"fetch failed: {reason}") from None
+    except OSError as exc:
+        raise SourceError(url, f"fetch failed: {exc.strerror or exc}") from None
+    finally:
+        session.close()
+
+
+MAX_REDIRECTS = 10
+
+
+def _read_answer(url: str, response, max_bytes: int, timeout: float) -> Loaded:
+    if response.status_code >= 400:
+        status = f"HTTP {response.status_code} {response.reason or ''}"
+        raise SourceError(url, status.strip())
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise SourceError(url, _too_large(int(declared), max_bytes))
+    chunks, total = [], 0
+    deadline = time.monotonic() + timeout * 3
+    # read1 returns what has arrived, so a dripping answer meets the deadline.
+    while chunk := response.raw.read1(65536, decode_content=True):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise SourceError(url, _too_large(total, max_bytes))
+        if time.monotonic() > deadline:
+            raise SourceError(url, f"too slow: not complete after {timeout * 3:g} s")
+    return Loaded(url, b"".join(chunks), response.headers.get("Content-Type"))

@@ -6,11 +6,13 @@ Importable without pytest. See server.StandIn for the API.
 from .data import AVAILABILITY, BEHAVIOURS, ENDPOINTS, TRANSPORT, Article, Fault, Link, Media, Tweet
 from .jsnum import js_number_to_string, syndication_token
 from .server import Request, StandIn, standin_fixture
+from .witness import SECRET, Witness
 
 __all__ = [
     "AVAILABILITY",
     "BEHAVIOURS",
     "ENDPOINTS",
+    "SECRET",
     "TRANSPORT",
     "Article",
     "Fault",
@@ -19,6 +21,7 @@ __all__ = [
     "Request",
     "StandIn",
     "Tweet",
+    "Witness",
     "js_number_to_string",
     "standin_fixture",
     "syndication_token",
