@@ -60,7 +60,9 @@ def expand(specs: list[str]) -> Iterator[str | EscapedPath | SourceError]:
     """
     for spec in specs:
         if spec == "-" or spec.startswith(("http://", "https://")):
-            yield spec
+            name = named(spec)
+            yield spec if name == spec else SourceError(
+                source_name(name), "not a URL: holds bytes that are not UTF-8")
             continue
         try:
             info = os.stat(spec)
