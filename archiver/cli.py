@@ -243,7 +243,7 @@ class Reporter:
                 click.echo("", err=True)
             self.stage, self.total, self.done_in_stage = event["stage"], event["total"], 0
             return
-        if kind not in ("link", "post", "recheck"):
+        if kind not in ("link", "post", "recheck", "refresh"):
             return
         key = f"{kind}s {event.get('outcome')}"
         self.counts[key] = self.counts.get(key, 0) + 1
@@ -269,7 +269,7 @@ class Reporter:
 
 
 def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=None,
-         retry_failed=False, fetch=True):
+         retry_failed=False, fetch=True, refresh=False):
     """Run a job and report it; the work itself is nightly.run_job's."""
     from .errors import ArchiverError, SourceError
     from .jobs import LockHeld
@@ -293,7 +293,8 @@ def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=
 
     try:
         result = run_job(settings, command, specs, fetch=fetch, recheck_days=recheck,
-                         retry_failed=retry_failed, on_event=reporter, on_source=on_source)
+                         retry_failed=retry_failed, refresh=refresh, on_event=reporter,
+                         on_source=on_source)
     except LockHeld as exc:
         fail(str(exc), EXIT_LOCKED)
     except ArchiverError as exc:
@@ -362,6 +363,21 @@ def recheck(ctx, days, quiet):
     Example: archiver recheck --days 7
     """
     _job(ctx, "recheck", quiet, recheck=days)
+
+
+@cli.command()
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@click.pass_context
+def refresh(ctx, quiet):
+    """Fill in media and exact times of posts archived from oEmbed alone.
+
+    oEmbed gives a post's text but no media and only its date; where syndication
+    withheld the post then and answers now, what it adds is recorded. The live
+    text and the captures stay as they are (a recheck takes a new look).
+
+    Example: archiver refresh --quiet
+    """
+    _job(ctx, "refresh", quiet, refresh=True)
 
 
 @cli.command()

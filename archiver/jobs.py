@@ -121,5 +121,5 @@ class Job:
 
 RUN_COUNTS = {
     "sources", "sources_failed", "links_resolved", "links_failed", "archived", "deleted",
-    "unavailable", "failed", "deferred", "rechecked",
+    "unavailable", "failed", "deferred", "rechecked", "refreshed",
 }

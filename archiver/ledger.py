@@ -116,6 +116,28 @@ class FetchLedger:
             (checked_before,),
         )
 
+    def posts_to_refresh(self) -> list[dict]:
+        """Archived posts whose live data came from oEmbed alone (no media, no exact time)."""
+        return self._rows(
+            "SELECT pk, platform, id, handle, text, live_text, status FROM posts"
+            " WHERE status = 'archived' AND live_source = 'oembed' AND id IS NOT NULL"
+            " ORDER BY pk"
+        )
+
+    def fill_live_data(self, pk: int, data, now: str) -> None:
+        """What syndication adds to a post archived from oEmbed: the exact time, media,
+        edit history. The live text and captures stay: a new look is a recheck's."""
+        with self.conn:
+            self.conn.execute(
+                "UPDATE posts SET created_at = coalesce(?, created_at), media = ?,"
+                " edit_info = coalesce(?, edit_info), author = coalesce(author, ?),"
+                " handle = coalesce(handle, ?), live_truncated = ?, live_source = ?,"
+                " updated_at = ? WHERE pk = ?",
+                (data.created_at, dumps(data.media) if data.media else None,
+                 dumps(data.edit_info) if data.edit_info else None, data.author, data.handle,
+                 int(data.truncated), data.source, now, pk),
+            )
+
     def add_quote(self, quoter_pk: int, platform: str, quoted_id: str, handle: str | None,
                   url: str, via: str, now: str) -> tuple[int, bool]:
         """Record a quoted post (created pending if new) and its relation. Returns (pk, new)."""
@@ -166,13 +188,13 @@ class FetchLedger:
                     "UPDATE posts SET live_text = ?, author = coalesce(author, ?),"
                     " handle = coalesce(handle, ?), created_at = coalesce(?, created_at),"
                     " date = coalesce(date, ?), media = ?, edit_info = ?, edited = ?,"
-                    " live_truncated = ? WHERE pk = ?",
+                    " live_truncated = ?, live_source = ? WHERE pk = ?",
                     (data.text, data.author, data.handle, data.created_at,
                      (data.created_at or "")[:10] or None,
                      dumps(data.media) if data.media else None,
                      dumps(data.edit_info) if data.edit_info else None,
                      int(texts_differ(preserved, data.text, data.truncated) or data.is_edited),
-                     int(data.truncated), pk),
+                     int(data.truncated), data.source, pk),
                 )
             if recheck and status == "failed":
                 self.conn.execute(

@@ -40,6 +40,7 @@ def run_job(
     fetch: bool = True,
     recheck_days: float | None = None,
     retry_failed: bool = False,
+    refresh: bool = False,
     on_event: Callable[[dict], None] = lambda e: None,
     on_source: Callable[[ScanResult], None] = lambda r: None,
 ) -> JobResult:
@@ -87,7 +88,7 @@ def run_job(
             schedule = Schedule(settings.retry_base_minutes, settings.max_attempts,
                                 retry_failed)
             result.fetched = Fetcher(settings, store, events=event, schedule=schedule,
-                                     recheck_days=recheck_days).run()
+                                     recheck_days=recheck_days, refresh=refresh).run()
         failures = result.scanned.failed + (result.fetched.failures if result.fetched else 0)
         result.exit_code = EXIT_SOME_FAILED if failures else EXIT_OK
     except ArchiverError as exc:
@@ -122,5 +123,6 @@ def _counts(result: JobResult) -> dict:
             unavailable=report.posts["unavailable"], failed=report.posts["failed"],
             deferred=report.posts["deferred"] + report.links["deferred"],
             rechecked=sum(report.rechecked.values()),
+            refreshed=report.refreshed["filled"],
         )
     return counts

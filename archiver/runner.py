@@ -36,6 +36,7 @@ class FetchReport:
     links: Counter = field(default_factory=Counter)  # resolved / failed / deferred
     posts: Counter = field(default_factory=Counter)  # by status, and deferred
     rechecked: Counter = field(default_factory=Counter)  # unchanged / edited / gone / failed
+    refreshed: Counter = field(default_factory=Counter)  # filled / withheld / failed
     ids_learned: int = 0
     quotes: int = 0
     captures: int = 0
@@ -45,7 +46,7 @@ class FetchReport:
     def failures(self) -> int:
         """Work that did not settle: failed, or deferred to the next run."""
         return (self.links["failed"] + self.links["deferred"] + self.posts["failed"]
-                + self.posts["deferred"] + self.rechecked["failed"])
+                + self.posts["deferred"] + self.rechecked["failed"] + self.refreshed["failed"])
 
     def summary(self) -> str:
         links = ", ".join(f"{n} {k}" for k, n in sorted(self.links.items())) or "none due"
@@ -54,6 +55,9 @@ class FetchReport:
         if self.rechecked:
             text += " Rechecked: " + ", ".join(
                 f"{n} {k}" for k, n in sorted(self.rechecked.items())) + "."
+        if self.refreshed:
+            text += " Refreshed from syndication: " + ", ".join(
+                f"{n} {k}" for k, n in sorted(self.refreshed.items())) + "."
         if self.ids_learned:
             text += f" Ids learned from links: {self.ids_learned}."
         if self.quotes:
@@ -83,7 +87,8 @@ def _stamp(now: str) -> str:
 class Fetcher:
     def __init__(self, settings: Settings, store: Store,
                  events: Callable[[dict], None] | None = None,
-                 schedule: Schedule | None = None, recheck_days: float | None = None):
+                 schedule: Schedule | None = None, recheck_days: float | None = None,
+                 refresh: bool = False):
         self.settings = settings
         self.store = store
         self.schedule = schedule or Schedule(settings.retry_base_minutes, settings.max_attempts)
@@ -91,6 +96,7 @@ class Fetcher:
         self.events = events or (lambda event: None)
         self.clock = clock.make_clock(settings.now)
         self.recheck_days = recheck_days
+        self.refresh = refresh
         self.report = FetchReport()
         self._capturer: Capturer | None = None
         self._browser_error: str | None = None
@@ -132,6 +138,8 @@ class Fetcher:
                 before = clock.days_before(self.clock(), self.recheck_days)
                 due = [p for p in self.ledger.posts_to_recheck(before) if p["pk"] not in seen]
                 await self._each(due, recheck=True)
+            if self.refresh:
+                await self._refresh_all(self.ledger.posts_to_refresh())
         finally:
             if self._capturer is not None:
                 await self._capturer.__aexit__(None, None, None)
@@ -146,6 +154,30 @@ class Fetcher:
         async def one(post):
             async with limit:
                 await self._process(post, recheck)
+
+        await asyncio.gather(*(one(p) for p in posts))
+
+    async def _refresh_all(self, posts: list[dict]) -> None:
+        """Ask syndication again for posts archived from oEmbed alone; where it answers
+        now, their media and exact time are filled in."""
+        self.events({"event": "plan", "stage": "refresh", "total": len(posts)})
+        limit = asyncio.Semaphore(self.settings.concurrency)
+
+        async def one(post):
+            async with limit:
+                answer = await self._in_thread(self._get, self._syndication_url(post["id"]))
+            if answer.error == HOST_STOPPED:
+                self.report.refreshed["deferred"] += 1
+                return
+            finding = syndication.read(answer, post["id"])
+            if finding.kind == "found":
+                self.ledger.fill_live_data(post["pk"], finding.data, self.clock())
+                outcome = "filled"
+            else:
+                outcome = "failed" if answer.error or finding.kind == "error" else "withheld"
+            self.report.refreshed[outcome] += 1
+            self.events({"event": "refresh", "post": post["id"], "handle": post.get("handle"),
+                         "outcome": outcome, "reason": finding.reason})
 
         await asyncio.gather(*(one(p) for p in posts))
 
@@ -355,4 +387,10 @@ class Fetcher:
                     self._browser_error = str(exc)
         if self._capturer is None:
             return Capture(error=self._browser_error)
-        return await self._capturer.capture(url)
+        capture = await self._capturer.capture(url)
+        if capture.blocked:
+            # What the page tried to reach and was refused: in the run's log, for
+            # whoever wonders why a capture lacks an image (or who probed the network).
+            self.events({"event": "blocked", "url": url, "count": len(capture.blocked),
+                         "requests": capture.blocked[:20]})  # the first few tell the story
+        return capture

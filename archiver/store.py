@@ -142,9 +142,18 @@ def _warnings(db: sqlite_utils.Database) -> None:
     _column(db, "runs", "error", str)
 
 
-def _truncated(db: sqlite_utils.Database) -> None:
-    """Long posts: the live text the endpoint gives is only their start."""
+def _live_data(db: sqlite_utils.Database) -> None:
+    """Where a post's live data came from (oEmbed alone gives no media, no exact time:
+    `archiver refresh` fills them in later), and whether its live text is only the
+    start of a long post."""
     _column(db, "posts", "live_truncated", int)
+    _column(db, "posts", "live_source", str)
+    _column(db, "runs", "refreshed", int)
+    db.execute(
+        "UPDATE posts SET live_source = CASE WHEN status_reason LIKE '%(data from oEmbed)%'"
+        " THEN 'oembed' ELSE 'syndication' END WHERE live_text IS NOT NULL"
+        " AND live_source IS NULL"
+    )
 
 
 # Append only: each migration runs once, in order, in one transaction with the
@@ -154,7 +163,7 @@ MIGRATIONS = [
     ("0002_fetch", _fetch_columns),
     ("0003_nightly", _nightly),
     ("0004_warnings", _warnings),
-    ("0005_truncated", _truncated),
+    ("0005_live_data", _live_data),
 ]
 KNOWN = {name for name, _ in MIGRATIONS}
 

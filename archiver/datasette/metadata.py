@@ -74,6 +74,8 @@ TABLES: dict[str, dict] = {
             "edited": "1 when the live text differs from the preserved text, or the "
                       "platform says the post was edited.",
             "edit_info": "The platform's edit history (JSON).",
+            "live_source": "Where the live data came from: syndication, or oembed (text "
+                           "only: no media, no exact time until archiver refresh).",
             "live_truncated": "1 when the platform gave only the start of a long post's "
                               "text; a preserved text beginning with it is not an edit.",
             "attempts": "Fetch attempts since the last success.",
@@ -181,7 +183,7 @@ TABLES: dict[str, dict] = {
         "facets": ["command", "exit_code"],
         "columns": {
             "id": "Row id.",
-            "command": "run, fetch or recheck.",
+            "command": "run, fetch, recheck or refresh.",
             "pid": "The job's process id.",
             "started_at": "Start (UTC).",
             "ended_at": "End (UTC); empty when the job was killed or is running.",
@@ -198,6 +200,8 @@ TABLES: dict[str, dict] = {
             "failed": "Posts that failed.",
             "deferred": "Posts and links left for a later run (rate limits).",
             "rechecked": "Posts rechecked.",
+            "refreshed": "Posts archived from oEmbed alone whose media and exact time "
+                         "syndication has now given (archiver refresh).",
             "log": "The job's JSON-lines log file.",
         },
     },
