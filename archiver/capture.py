@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from .browser import find_browser, launch_args
+from .capture_guard import CaptureGuard
 from .errors import ArchiverError
 from .evidence import Piece
+from .net import AddressGuard, trusted_hosts
 
 # The embed page builds the post by script after load: wait for its card (the
 # article holding author, text and media) to be laid out with a size and words.
@@ -46,6 +48,7 @@ class Capture:
     pieces: list[Piece] = field(default_factory=list)
     error: str | None = None
     status: int | None = None
+    blocked: list[str] = field(default_factory=list)  # requests the page may not make, refused
 
 
 class Capturer:
@@ -61,6 +64,7 @@ class Capturer:
         # ever. This deadline is kept here, outside the page: the page load, the
         # render wait, the image wait, the saving, and some slack.
         self.deadline = 2 * settings.timeout + render_timeout + IMAGES_WAIT + DEADLINE_SLACK
+        self.address_guard = AddressGuard(trusted_hosts(settings))
         self._pw = None
         self.browser = None
         self._restarting: asyncio.Lock | None = None
@@ -174,8 +178,11 @@ class Capturer:
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         result = Capture()
+        guard = CaptureGuard(self.address_guard)
+        result.blocked = guard.blocked
         try:
-            page = await context.new_page()
+            await guard.attach(context)
+            page = guard.page = await context.new_page()
             page.set_default_timeout(self.timeout_ms)
             response = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
             result.status = response.status if response else None
