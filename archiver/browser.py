@@ -25,6 +25,9 @@ LAUNCH_ARGS = [
     "--disable-default-apps",
     "--disable-gpu",
     "--disable-quic",
+    # WebRTC's own sockets bypass request routing; its objects are removed from
+    # pages too (capture_guard), this keeps any UDP off interfaces all the same.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
 
 

@@ -10,7 +10,9 @@ inside our network. Every request of a capture's context comes here first:
 - the main frame stays on the embed page: a navigation away is aborted
   (the page being captured is the one asked for, never where it sent itself);
 - popups (window.open, target=_blank) are closed, and their requests aborted;
-- WebSockets obey the same address rule.
+- WebSockets obey the same address rule;
+- WebRTC is gone from every frame: its connections (TURN over TCP, STUN) are
+  made by the browser process itself, where no route sees them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ from urllib.parse import urlsplit
 from .net import AddressGuard, FetchRefused, Unreachable
 
 _EVERY_URL = re.compile(r".*")
+# Run in every frame before the page's own scripts (about:blank iframes a script
+# makes included): an embed has no use for peer connections.
+NO_PEER_CONNECTIONS = """for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection",
+                   "RTCDataChannel", "RTCIceTransport", "RTCSctpTransport"]) {
+  try { Object.defineProperty(window, name, {value: undefined, configurable: false}); }
+  catch (e) {}
+}"""
 
 
 class CaptureGuard:
@@ -42,6 +51,7 @@ class CaptureGuard:
         # wherever it goes. A trusted host costs a set lookup and no DNS.
         await context.route(_EVERY_URL, self._route)
         await context.route_web_socket(_EVERY_URL, self._web_socket)
+        await context.add_init_script(NO_PEER_CONNECTIONS)
         context.on("page", self._popup)
 
     async def _route(self, route) -> None:

@@ -31,10 +31,12 @@ def blockquote(tweet_id, handle):
 
 
 def every_way_out(inside, standin):
-    """Markup and script reaching for the inside machine, directly and through a
-    trusted host's redirect, plus popups (one to a trusted host) and, once the
-    card is up, a navigation of the page itself."""
+    """Markup and script reaching for the inside machine, directly, through a
+    trusted host's redirect and through WebRTC (from a fresh iframe too), plus
+    popups (one to a trusted host) and, once the card is up, a navigation of the
+    page itself."""
     w, ws = inside.url, inside.url.replace("http://", "ws://")
+    host = w.removeprefix("http://")
     return f"""
 <img src="{w}/img"><img src="{standin.url}/tco/ToInside1">
 <link rel="stylesheet" href="{w}/css"><link rel="prefetch" href="{w}/prefetch">
@@ -46,6 +48,13 @@ var xhr = new XMLHttpRequest(); xhr.open("GET", "{w}/xhr"); xhr.send();
 navigator.sendBeacon("{w}/beacon", "x");
 new EventSource("{w}/events");
 try {{ new WebSocket("{ws}/socket"); }} catch (e) {{}}
+try {{
+  var frame = document.createElement("iframe"); document.body.appendChild(frame);
+  var Peer = window.RTCPeerConnection || frame.contentWindow.RTCPeerConnection;
+  var peer = new Peer({{iceServers: [{{urls: "turn:{host}?transport=tcp", username: "u",
+                                      credential: "c"}}, {{urls: "stun:{host}"}}]}});
+  peer.createDataChannel("x"); peer.createOffer().then(o => peer.setLocalDescription(o));
+}} catch (e) {{}}
 window.open("{w}/popup");
 window.open("{standin.url}/articles/popup");
 new MutationObserver(() => {{
