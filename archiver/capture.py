@@ -68,6 +68,7 @@ class Capturer:
         self._pw = None
         self.browser = None
         self._restarting: asyncio.Lock | None = None
+        self._closing = False
 
     async def __aenter__(self):
         from playwright.async_api import async_playwright
@@ -79,6 +80,9 @@ class Capturer:
             )
         self._executable = executable
         self._restarting = asyncio.Lock()
+        loop = asyncio.get_running_loop()
+        self._other_handler = loop.get_exception_handler()
+        loop.set_exception_handler(self._unretrieved)
         self._pw = await async_playwright().start()
         try:
             self.browser = await self._launch()
@@ -92,7 +96,23 @@ class Capturer:
             executable_path=self._executable, headless=True, args=launch_args()
         )
 
+    def _unretrieved(self, loop, context: dict) -> None:
+        """asyncio reports a task or future whose exception nobody read, traceback
+        and all, on stderr. Playwright leaves such futures behind whenever the
+        browser goes while calls are in flight (a run stopped by a full disk,
+        a page past its deadline); their captures have failed with a reason
+        already, so these are dropped. Anything else is reported as before."""
+        from playwright.async_api import Error as PlaywrightError
+
+        if isinstance(context.get("exception"), PlaywrightError):
+            return
+        if self._other_handler is not None:
+            self._other_handler(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
     async def __aexit__(self, *exc):
+        self._closing = True
         try:
             if self.browser:
                 await _bounded(self.browser.close(), CLOSE_GRACE)
@@ -103,6 +123,8 @@ class Capturer:
     async def _within_deadline(self, work, **context_options) -> Capture:
         """Run work(context) in a fresh context; past the deadline the capture fails
         and the context goes, however stuck its page is."""
+        from playwright.async_api import Error as PlaywrightError
+
         browser = self.browser
         try:
             context = await asyncio.wait_for(browser.new_context(**context_options),
@@ -110,6 +132,9 @@ class Capturer:
         except asyncio.TimeoutError:
             await self._restart(browser)
             return Capture(error="browser error: timed out opening a page (browser restarted)")
+        except PlaywrightError as exc:  # it crashed, or the run is closing it
+            await self._restart(browser)
+            return Capture(error=f"browser error: {excerpt(str(exc).splitlines()[0], 200)}")
         try:
             return await asyncio.wait_for(work(context), self.deadline)
         except asyncio.TimeoutError:
@@ -123,8 +148,8 @@ class Capturer:
         """A browser that cannot even close a context is replaced, so the captures
         after it get a working one; pages still open in it fail with it."""
         async with self._restarting:
-            if self.browser is not wedged:
-                return  # another capture restarted it already
+            if self.browser is not wedged or self._closing:
+                return  # another capture restarted it already, or the run is over
             await _bounded(wedged.close(), CLOSE_GRACE)
             try:
                 self.browser = await asyncio.wait_for(self._launch(), LAUNCH_GRACE)

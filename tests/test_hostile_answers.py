@@ -1,7 +1,10 @@
 """Answers no server should send, through the real command: each is one post's or
 one source's clean failure (or a retry), never a traceback, and the run goes on."""
 
+import os
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -77,3 +80,39 @@ def test_a_url_source_that_fails_says_why_once(run, archive, standin):
     for reason in failures.values():
         assert "SourceError" not in reason and "fetch failed: fetch failed" not in reason
         assert "HTTPConnectionPool" not in reason and len(reason) < 300
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mount = tmp_path / "small"
+    mount.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+                          capture_output=True)
+    if proc.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_disk_filling_up_mid_fetch_is_one_line_on_the_terminal(standin, env, tmp_path,
+                                                                  small_disk):
+    """Pages are in flight when the disk fills: the browser goes with the run, and
+    what its cut-short calls raise is no one's business but the run's."""
+    ids = [str(1880000000000000000 + i) for i in range(15)]
+    for i in ids:
+        standin.add_tweet(Tweet(i, handle=f"full{i[-2:]}", text=f"Live words of {i}"))
+    article = tmp_path / "many.html"
+    article.write_text("".join(blockquote(i, f"full{i[-2:]}") for i in ids))
+    archive = small_disk / "archive"
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVER_")}
+    full_env.update({**env, "ARCHIVER_CONCURRENCY": "3"})
+    command = [sys.executable, "-m", "archiver.cli", "--archive", str(archive)]
+    subprocess.run([*command, "scan", str(article)], env=full_env, check=True,
+                   capture_output=True)
+    free = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(b"\0" * max(0, free.f_bavail * free.f_frsize - 120_000))
+    proc = subprocess.run([*command, "fetch", "-q"], capture_output=True, text=True,
+                          env=full_env, timeout=200)
+    assert proc.returncode == 3
+    assert proc.stderr.splitlines() == [proc.stderr.strip()], proc.stderr
+    assert proc.stderr.startswith("Error: cannot write to the archive")
