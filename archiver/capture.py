@@ -125,16 +125,23 @@ class Capturer:
         and the context goes, however stuck its page is."""
         from playwright.async_api import Error as PlaywrightError
 
-        browser = self.browser
-        try:
-            context = await asyncio.wait_for(browser.new_context(**context_options),
-                                             CLOSE_GRACE)
-        except asyncio.TimeoutError:
-            await self._restart(browser)
-            return Capture(error="browser error: timed out opening a page (browser restarted)")
-        except PlaywrightError as exc:  # it crashed, or the run is closing it
-            await self._restart(browser)
-            return Capture(error=f"browser error: {excerpt(str(exc).splitlines()[0], 200)}")
+        for _attempt in range(2):  # a browser found dead is replaced, then tried once more
+            browser = self.browser
+            try:
+                context = await asyncio.wait_for(browser.new_context(**context_options),
+                                                 CLOSE_GRACE)
+                break
+            except asyncio.TimeoutError:
+                await self._restart(browser)
+                return Capture(error="browser error: timed out opening a page"
+                                     " (browser restarted)")
+            except PlaywrightError as exc:  # it crashed, or the run is closing it
+                await self._restart(browser)
+                failure = f"browser error: {excerpt(str(exc).splitlines()[0], 200)}"
+                if self.browser is browser:
+                    return Capture(error=failure)
+        else:
+            return Capture(error=failure + " (twice, with a new browser)")
         try:
             return await asyncio.wait_for(work(context), self.deadline)
         except asyncio.TimeoutError:
