@@ -153,7 +153,11 @@ class AddressGuard:
     def check(self, url: str) -> None:
         """Raise FetchRefused unless url may be requested, Unreachable if its host
         does not resolve; remember the address a connection to it may use."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as exc:  # "http://[::1", a port of "abc": a hostile Location
+            raise FetchRefused(f"not a valid URL ({exc}): {url[:200]!r}") from None
         if parts.scheme not in ("http", "https"):
             raise FetchRefused(f"not an http(s) URL: {url[:200]}")
         host = _host_key(parts.hostname or "")
@@ -162,7 +166,6 @@ class AddressGuard:
         if host in self.trusted:
             return
         try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
             addresses = self.resolver(host, port)
         except (OSError, UnicodeError, ValueError) as exc:
             raise Unreachable(f"{host} does not resolve ({exc})") from None
@@ -231,10 +234,19 @@ class PinnedAdapter(HTTPAdapter):
         }
 
 
+class _CallerRedirects(requests.Session):
+    """Redirects are the caller's to follow, hop by hop, each hop checked. requests
+    parses a Location even when told not to follow it, and a hostile one
+    ("http://[::1") raises from deep inside; here it is left as a header."""
+
+    def get_redirect_target(self, resp):
+        return None
+
+
 def guarded_session(guard: AddressGuard, user_agent: str = "") -> requests.Session:
     """A session that connects only where the guard checked. Every request must
     be checked first, and redirects followed by the caller, hop by hop."""
-    session = requests.Session()
+    session = _CallerRedirects()
     session.headers["User-Agent"] = user_agent or USER_AGENT
     session.trust_env = False  # no proxies or netrc picked up from the environment
     adapter = PinnedAdapter(guard)
@@ -254,7 +266,6 @@ class Client:
         self.sleep = sleep
         self.pacer = HostPacer(settings.host_rate, settings.host_429_limit, sleep)
         self.guard = AddressGuard(trusted_hosts(settings), resolver)
-        self.trusted = self.guard.trusted
         self.session = guarded_session(self.guard)
 
     def close(self) -> None:

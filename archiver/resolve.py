@@ -110,11 +110,15 @@ def resolve(client: Client, code: str) -> Resolution:
             return result
         result.hops.append(Hop(url, answer.status))
         next_url = None
-        if 300 <= answer.status < 400 and answer.headers.get("location"):
-            next_url = urljoin(url, answer.headers["location"].strip())
-        elif answer.status == 200 and urlsplit(url).netloc.lower() == tco_host:
-            target = html_target(answer.body)
-            next_url = urljoin(url, target) if target else None
+        try:
+            if 300 <= answer.status < 400 and answer.headers.get("location"):
+                next_url = urljoin(url, answer.headers["location"].strip())
+            elif answer.status == 200 and urlsplit(url).netloc.lower() == tco_host:
+                target = html_target(answer.body)
+                next_url = urljoin(url, target) if target else None
+        except ValueError as exc:  # "http://[::1": no URL at all, and it will not become one
+            result.error = f"redirects to an invalid URL ({exc})"
+            return result
         if next_url is None:
             if hop_number == 0:
                 result.error = f"t.co answered HTTP {answer.status} without a destination"
@@ -125,7 +129,12 @@ def resolve(client: Client, code: str) -> Resolution:
                 result.note = f"destination answered HTTP {answer.status}"
             return result
         url = _unwrap_warning(next_url)
-        if urlsplit(url).scheme not in ("http", "https"):
+        try:
+            scheme = urlsplit(url).scheme
+        except ValueError as exc:  # a warning page's unsafe_link is anyone's text
+            result.error = f"redirects to an invalid URL ({exc})"
+            return result
+        if scheme not in ("http", "https"):
             result.error = f"redirects to a non-http(s) URL: {url[:200]}"
             return result
     return result  # not reached

@@ -116,3 +116,23 @@ def test_a_disk_filling_up_mid_fetch_is_one_line_on_the_terminal(standin, env, t
     assert proc.returncode == 3
     assert proc.stderr.splitlines() == [proc.stderr.strip()], proc.stderr
     assert proc.stderr.startswith("Error: cannot write to the archive")
+
+
+@pytest.mark.parametrize("target", ["http://[::1", "http://host:port/", "http://host:99999/"])
+def test_a_redirect_to_something_that_is_no_url_is_a_clean_failure(run, archive, standin, env,
+                                                                   tmp_path, target):
+    standin.add_link("BadLoc0001", target)
+    standin.add_link("Flagged001", target, flagged=True)
+    moved = standin.add_article("moved", "", status=301, headers={"Location": target})
+    article = tmp_path / "a.html"
+    article.write_text("<p>https://t.co/BadLoc0001 and https://t.co/Flagged001</p>")
+    proc = run("run", str(article), moved, env=env)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr_text
+    conn = sqlite3.connect(archive / "archive.db")
+    links = dict(conn.execute("SELECT code, error FROM links"))
+    for code in ("BadLoc0001", "Flagged001"):
+        assert links[code] and "internal error" not in links[code], links
+        assert "invalid URL" in links[code] or "not a valid URL" in links[code], links
+    failures = dict(conn.execute("SELECT source, reason FROM source_failures"))
+    assert "invalid URL" in failures[moved] or "not a valid URL" in failures[moved], failures
