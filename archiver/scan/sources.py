@@ -220,7 +220,10 @@ def _fetch(url: str, max_bytes: int, timeout: float) -> Loaded:
             with session.get(current, stream=True, timeout=timeout,
                              allow_redirects=False) as response:
                 if response.is_redirect:
-                    current = urljoin(current, response.headers["Location"].strip())
+                    try:
+                        current = urljoin(current, response.headers["Location"].strip())
+                    except ValueError as exc:  # "http://[::1": not a URL at all
+                        raise SourceError(url, f"redirects to an invalid URL ({exc})") from None
                     if current in seen:
                         raise SourceError(url, f"redirect loop: {current[:200]} came back")
                     continue
