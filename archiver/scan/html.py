@@ -3,16 +3,15 @@ rendered widget iframes and CNN-style placeholders (reference §1.1-1.3)."""
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import re
-from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 from lxml import etree
 
 from ..model import Embed
+from .attributions import ending_attribution, last_attribution
 from .dates import parse_date
 from .urls import HANDLE, find_links, parse_status_url, snowflake_date, status_url
 
@@ -340,7 +339,7 @@ def _from_blockquote(bq, form: str) -> Embed:
         own = [line for line in element_lines(bq)]
         text_before: list[str] = []
         for line in own:
-            m = _ending_attribution(line) or _attribution_inline(line)
+            m = ending_attribution(line) or last_attribution(line)
             if m:
                 head = line[: m.start].strip()
                 if head:
@@ -355,7 +354,7 @@ def _from_blockquote(bq, form: str) -> Embed:
         attribution_text = _outside_text(bq, nested) + " " + attribution_text
 
     name = handle = None
-    m = _attribution_inline(" ".join(attribution_text.split()))
+    m = last_attribution(" ".join(attribution_text.split()))
     if m:
         name = m.name or None
         handle = m.handle
@@ -389,74 +388,10 @@ def _from_blockquote(bq, form: str) -> Embed:
     return embed
 
 
-@dataclass
-class Attribution:
-    """'— Name (@handle)' read in a tweet's markup; `start` is where it begins (the
-    space before its dash)."""
-
-    start: int
-    name: str
-    handle: str
-
-
-# An attribution's parts, each found in one pass: matching them with one regular
-# expression took time quadratic in the text (every dash tried against all that
-# follows). The name runs from the dash to the "(@handle)" and holds no dash.
-_DASH_CHARS = "[\u2014\u2013\u2015\u2012\u2212]"
-_ANCHOR = re.compile(r"\(@(?P<handle>" + HANDLE + r")\)")
-_ENDING_ANCHOR = re.compile(r"\(@(?P<handle>" + HANDLE + r")\)\s*")
-_DASH_CHAR = re.compile(_DASH_CHARS)
-_DASH = re.compile(f"(?:^|(?<=\\s))(?:{_DASH_CHARS}|--?)")
-_DASH_OR_ENTITY = re.compile(f"(?:^|(?<=\\s))(?:{_DASH_CHARS}|&mdash;|--?)")
-
-
-def _attribution(text: str, dash, anchor) -> Attribution:
-    return Attribution(start=max(dash.start() - 1, 0),
-                       name=text[dash.end():anchor.start()].strip(), handle=anchor.group("handle"))
-
-
-def _ending_attribution(text: str) -> Attribution | None:
-    """'— Name (@handle)' that ends the text (a dash may be written &mdash;)."""
-    at = text.rfind("(@")
-    anchor = _ENDING_ANCHOR.fullmatch(text, at) if at >= 0 else None
-    if anchor is None:
-        return None
-    start = 0
-    for dash in _DASH_CHAR.finditer(text, 0, at):  # the name holds no dash
-        start = dash.start()
-    dash = _DASH_OR_ENTITY.search(text, start, at)
-    if not dash:
-        return None
-    return _attribution(text, dash, anchor)
-
-
-def _attribution_inline(text: str) -> Attribution | None:
-    """The last '— Name (@handle)' in the text, as the earlier matches leave it."""
-    if "(@" not in text:
-        return None
-    anchors = list(_ANCHOR.finditer(text))
-    anchor_starts = [a.start() for a in anchors]
-    dashes = [d.start() for d in _DASH_CHAR.finditer(text)]
-    found, pos = None, 0
-    while (dash := _DASH.search(text, pos)) is not None:
-        name_at = dash.end()
-        i = bisect.bisect_left(anchor_starts, name_at)
-        if i == len(anchors):
-            break  # no handle after this dash: none after any later one either
-        j = bisect.bisect_left(dashes, name_at)
-        barrier = dashes[j] if j < len(dashes) else len(text)
-        if anchor_starts[i] < barrier:
-            found = _attribution(text, dash, anchors[i])
-            pos = anchors[i].end()
-        else:  # a dash stands between: only a dash from there on can reach a handle
-            pos = max(barrier - 1, dash.start() + 1)
-    return found
-
-
 def _is_attribution_paragraph(text: str) -> bool:
     """wpautop wraps the attribution in its own <p>: '— Name (@handle) <a>date</a>'."""
-    return _ending_attribution(text) is not None or (
-        _LEADING_DASH.match(text) is not None and _attribution_inline(text) is not None
+    return ending_attribution(text) is not None or (
+        _LEADING_DASH.match(text) is not None and last_attribution(text) is not None
     )
 
 
