@@ -221,7 +221,7 @@ def _record(item, outcome: tuple, store: Store, workers: Workers):
         store.record_failure(exc.source, exc.reason)
         return ScanResult(exc.source, error=exc.reason), None
     if kind == "unchanged":  # the record changed meanwhile: parse after all
-        outcome = _settled(item, next(workers.map([(item, False)])))
+        outcome = _settled(item, next(workers.map([(item, False)], first=True)))
         if outcome[0] != "article":
             return _record(item, outcome, store, workers)
     article = outcome[1]

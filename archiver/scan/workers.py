@@ -58,6 +58,12 @@ class Workers:
         self.budget = budget
         self.grace = grace
         self.workers: list[_Worker] = []
+        # Tasks by id, shared by every map in progress (a map may start while
+        # another waits for its outcomes): what one collects, the other finds.
+        self.tasks: dict[int, object] = {}
+        self.todo: deque[int] = deque()
+        self.outcomes: dict[int, object] = {}
+        self.next_id = 0
         # fork starts a worker in milliseconds, with everything already imported
         # (a fresh interpreter takes a quarter of a second). A worker forked while
         # another thread held a lock could hang: then its budget ends it too.
@@ -75,23 +81,31 @@ class Workers:
         theirs.close()
         return _Worker(process, ours)
 
-    def map(self, tasks: Iterable) -> Iterator:
-        tasks = list(tasks)
+    def map(self, tasks: Iterable, first: bool = False) -> Iterator:
+        """The outcome of each task, in order; `first` puts them before the tasks
+        other maps are still waiting for."""
+        ids = list(range(self.next_id, self.next_id + len(tasks := list(tasks))))
+        self.next_id += len(ids)
+        self.tasks.update(zip(ids, tasks, strict=True))
+        if first:
+            self.todo.extendleft(reversed(ids))
+        else:
+            self.todo.extend(ids)
         self.grow(1)
-        todo = deque(range(len(tasks)))
-        outcomes: dict[int, object] = {}
-        next_out = 0
-        while next_out < len(tasks):
-            for i, worker in enumerate(self.workers):
-                while todo and self._has_room(worker, tasks[todo[0]]):
-                    index = todo.popleft()
-                    if not self._send(worker, index, tasks):
-                        todo.appendleft(index)  # it never started: give it to the new one
-                        self.workers[i] = worker = self._replace(worker, todo, outcomes, None)
-            self._collect(tasks, todo, outcomes)
-            while next_out in outcomes:
-                yield outcomes.pop(next_out)
-                next_out += 1
+        for task_id in ids:
+            while task_id not in self.outcomes:
+                self._dispatch()
+                self._collect()
+            del self.tasks[task_id]
+            yield self.outcomes.pop(task_id)
+
+    def _dispatch(self) -> None:
+        for i, worker in enumerate(self.workers):
+            while self.todo and self._has_room(worker, self.tasks[self.todo[0]]):
+                task_id = self.todo.popleft()
+                if not self._send(worker, task_id):
+                    self.todo.appendleft(task_id)  # it never started: the new worker's
+                    self.workers[i] = worker = self._replace(worker, None)
 
     def _has_room(self, worker: _Worker, task) -> bool:
         # A large task (stdin's bytes) goes only to an idle worker: one busy with a
@@ -99,17 +113,20 @@ class Workers:
         small = isinstance(task, str) or len(pickle.dumps(task)) < 16384
         return not worker.queue or (small and len(worker.queue) < AHEAD)
 
-    def _send(self, worker: _Worker, index: int, tasks: list) -> bool:
+    def _send(self, worker: _Worker, task_id: int) -> bool:
         if not worker.queue:
-            worker.deadline = time.monotonic() + self.grace(tasks[index]) + self.budget
+            worker.deadline = self._deadline(task_id)
         try:
-            worker.conn.send((index, tasks[index]))
+            worker.conn.send((task_id, self.tasks[task_id]))
         except OSError:  # the worker died between two tasks
             return False
-        worker.queue.append(index)
+        worker.queue.append(task_id)
         return True
 
-    def _collect(self, tasks: list, todo: deque, outcomes: dict) -> None:
+    def _deadline(self, task_id: int) -> float:
+        return time.monotonic() + self.grace(self.tasks[task_id]) + self.budget
+
+    def _collect(self) -> None:
         busy = [w for w in self.workers if w.queue]
         timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
         ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
@@ -117,14 +134,14 @@ class Workers:
             if not worker.queue:
                 continue
             if worker.conn in ready or worker.process.sentinel in ready:
-                if not self._receive(worker, tasks, outcomes):
+                if not self._receive(worker):
                     death = self._death(worker) if worker.queue else None
-                    self.workers[i] = self._replace(worker, todo, outcomes, death)
+                    self.workers[i] = self._replace(worker, death)
             elif time.monotonic() >= worker.deadline:
                 reason = f"took longer than {self.budget:g} s to scan (setting SCAN_TIMEOUT)"
-                self.workers[i] = self._replace(worker, todo, outcomes, reason)
+                self.workers[i] = self._replace(worker, reason)
 
-    def _receive(self, worker: _Worker, tasks: list, outcomes: dict) -> bool:
+    def _receive(self, worker: _Worker) -> bool:
         """Read what the worker said; False when it is gone."""
         try:
             while worker.conn.poll():
@@ -132,12 +149,11 @@ class Workers:
                 if message[0] == "mark":
                     worker.deadline = time.monotonic() + self.budget
                     continue
-                _, index, outcome = message
-                outcomes[index] = outcome
+                _, task_id, outcome = message
+                self.outcomes[task_id] = outcome
                 worker.queue.popleft()
                 if worker.queue:  # the next one starts now
-                    worker.deadline = (time.monotonic() + self.grace(tasks[worker.queue[0]])
-                                       + self.budget)
+                    worker.deadline = self._deadline(worker.queue[0])
         except (EOFError, OSError):
             return False
         return worker.process.is_alive()
@@ -153,14 +169,13 @@ class Workers:
             return f"the process scanning it died ({name})"
         return f"the process scanning it ended unexpectedly (exit code {code})"
 
-    def _replace(self, worker: _Worker, todo: deque, outcomes: dict,
-                 reason: str | None) -> _Worker:
+    def _replace(self, worker: _Worker, reason: str | None) -> _Worker:
         """Fail the worker's running task (with reason), put the ones waiting back,
         start a new worker."""
         _stop(worker, kill=True)
         if worker.queue and reason:
-            outcomes[worker.queue.popleft()] = Overrun(reason)
-        todo.extendleft(reversed(worker.queue))
+            self.outcomes[worker.queue.popleft()] = Overrun(reason)
+        self.todo.extendleft(reversed(worker.queue))
         return self._start()
 
     def close(self) -> None:
