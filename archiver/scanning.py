@@ -104,7 +104,8 @@ def scan_sources(
                         continue
                     seen.add(item)
                 batch.append(item)
-            workers.grow(_workers(settings, batch))
+            if len(batch) >= MIN_PARALLEL:  # else one worker, started when first needed
+                workers.grow(_workers(settings, batch))
             for item, outcome in zip(batch, _read_all(batch, workers, settings), strict=True):
                 result, listed = _record(item, outcome, store, workers)
                 if listed is not None:
@@ -145,8 +146,7 @@ def _workers(settings: Settings, batch: list) -> int:
 def _grace(settings: Settings, task: tuple) -> float:
     """Seconds a task may take before its scan budget starts: a URL's fetch is
     bounded by its own timeouts (TIMEOUT per read, three times that in all)."""
-    item = task[0]
-    return 4 * settings.timeout if isinstance(item, str) and _is_url(item) else 0.0
+    return 4 * settings.timeout if _is_url(task[0]) else 0.0
 
 
 def _is_url(item) -> bool:
