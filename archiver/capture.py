@@ -203,6 +203,7 @@ class Capturer:
             lambda context: self._capture_page(context, url),
             viewport={"width": 640, "height": 900}, device_scale_factor=1,
             service_workers="block",
+            accept_downloads=False,  # a page offering files gets none saved to our disk
         )
 
     async def _capture_page(self, context, url: str) -> Capture:
