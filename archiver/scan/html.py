@@ -113,7 +113,8 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
     # one is its, not an embed of its own.
     first_quote: dict = {}
     handled: set = set()
-    for bq in quotes:
+    amps = doc.xpath("//amp-twitter[@data-tweetid]")
+    for bq in quotes if amps else ():
         amp = enclosing_amp.above(bq)
         if amp is not None:
             handled.add(bq)
@@ -121,7 +122,7 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
             first_quote[amp] = bq
             amp = enclosing_amp.above(amp)
     read: dict = {}
-    for el in doc.xpath("//amp-twitter[@data-tweetid]"):
+    for el in amps:
         tweet_id = _digits(el.get("data-tweetid"))
         inner = first_quote.get(el)
         embed = None
