@@ -221,6 +221,8 @@ def _format_article(result) -> str:
             parts.append(f"({e.author})")
         parts += [e.date or "(no date)", f"id {e.id}" if e.id else "(id unknown)"]
         lines.append("  " + " ".join(parts))
+    for warning in result.warnings:
+        lines.append(f"  warning: {warning}")
     return "\n".join(lines)
 
 

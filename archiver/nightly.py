@@ -76,7 +76,7 @@ def run_job(
             event({"event": "source", "source": res.source, "error": res.error})
         else:
             event({"event": "source", "source": res.source, "outcome": res.outcome,
-                   "embeds": len(res.embeds)})
+                   "embeds": len(res.embeds), "warnings": res.warnings or None})
         on_source(res)
 
     try:

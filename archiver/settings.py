@@ -58,6 +58,7 @@ MAXIMA = {
     "concurrency": 64, "timeout": 3600, "max_source_mb": 4096, "scan_workers": 256,
     "max_response_mb": 4096, "retries": 20, "max_attempts": 1000,
     "retry_base_minutes": 7 * 24 * 60, "host_rate": 1000, "host_429_limit": 1000,
+    "scan_timeout": 3600,
 }
 
 

@@ -225,3 +225,19 @@ def test_a_tombstone_deleted_by_its_author_with_an_oembed_404_is_deleted(run, ar
     post = posts(archive)[POST]
     assert post["status"] == "deleted", post["status_reason"]
     assert "deleted by the Post author" in post["status_reason"]
+
+
+def test_ids_are_ascii_digits_that_fit_sixty_four_bits(run, tmp_path):
+    page = tmp_path / "ids.html"
+    page.write_text(
+        '<html><body><amp-twitter data-tweetid="¹²³" width="1" height="1"></amp-twitter>'
+        '<amp-twitter data-tweetid="12345678901234567890123456" width="1" height="1">'
+        "</amp-twitter>"
+        '<blockquote class="twitter-tweet"><p>Words</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/١٢٣٤٥">March 1, 2026</a></blockquote>'
+        "<p>[tweet 99999999999999999999999]</p>"
+        '<amp-twitter data-tweetid="20" width="1" height="1"></amp-twitter></body></html>')
+    proc = run("scan", str(page), "--json", check_json=True)
+    ids = [e["id"] for e in proc.json[0]["embeds"]]
+    assert "20" in ids
+    assert all(i is None or (i.isascii() and len(i) <= 20) for i in ids), ids

@@ -26,7 +26,7 @@ _HTML_START = re.compile(
 )
 _HTML_ANYWHERE = re.compile(rb"<(?:html|body|p|div|br|blockquote|a\s+href)[\s>/]", re.IGNORECASE)
 _SHORTCODE = re.compile(
-    r"\[tweet\s+(?:(?P<url>https?://\S+?)|(?P<id>\d+))(?:\s[^\]]*)?\]", re.IGNORECASE
+    r"\[tweet\s+(?:(?P<url>https?://\S+?)|(?P<id>[0-9]{1,20}))(?:\s[^\]]*)?\]", re.IGNORECASE
 )
 
 

@@ -217,9 +217,14 @@ class _Nearest:
         return found
 
 
+_TWEET_ID = re.compile(r"[0-9]{1,20}")
+
+
 def _digits(value: str | None) -> str | None:
+    """A tweet id written in an attribute: ASCII digits only ("¹²³" passes isdigit),
+    and no more than an unsigned 64-bit number holds."""
     value = (value or "").strip()
-    if not value.isdigit():
+    if not _TWEET_ID.fullmatch(value) or int(value) >= 2**64:
         return None
     return value.lstrip("0") or None
 
@@ -420,7 +425,7 @@ def _outside_text(bq, nested) -> str:
 
 def _datetime_attr(anchor) -> str | None:
     value = anchor.get("data-datetime") or ""
-    return value[:10] if re.match(r"\d{4}-\d{2}-\d{2}", value) else None
+    return value[:10] if re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) else None
 
 
 def title_of(doc) -> str | None:

@@ -246,7 +246,7 @@ def _read_answer(url: str, response, max_bytes: int, timeout: float) -> Loaded:
         status = f"HTTP {response.status_code} {response.reason or ''}"
         raise SourceError(url, status.strip())
     declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise SourceError(url, _too_large(int(declared), max_bytes))
     chunks, total = [], 0
     deadline = time.monotonic() + timeout * 3

@@ -16,7 +16,7 @@ STATUS_RE = re.compile(
     r"(?:https?:)?//(?:" + _HOSTS + r")/"
     r"(?:\#!/)?"
     r"(?:(?P<handle>" + HANDLE + r")/status(?:es)?/|statuses/|i/web/status/|i/status/)"
-    r"(?P<id>\d{1,20})(?![\d])",
+    r"(?P<id>[0-9]{1,20})(?![0-9])",
     re.IGNORECASE,
 )
 # Paths under the site root that are not handles.
