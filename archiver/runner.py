@@ -324,8 +324,12 @@ class Fetcher:
             verdict, files = Verdict("failed", f"internal error: {exc!r}", retry=True), []
         finally:
             if early is not None and not early.done():
-                with contextlib.suppress(Exception):
-                    await early  # an unused capture still closes its context
+                # An unused capture (the post is gone, or the run is being stopped) is
+                # cancelled, not waited for: it closes its own context as it ends. A
+                # task of its own, it would otherwise outlive a cancelled post.
+                early.cancel()
+                with contextlib.suppress(BaseException):
+                    await early
         try:
             self._save(post, verdict, files, recheck=recheck, unchanged=recheck and unchanged)
         except BaseException:

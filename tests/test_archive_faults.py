@@ -30,10 +30,16 @@ def command(archive, *args, env=None, cwd=None):
     return [sys.executable, "-m", "archiver.cli", "--archive", str(archive), *args], full
 
 
+def _default_sigint():
+    # A parent that ignores SIGINT (a background shell job, a pytest-xdist worker)
+    # passes that on, and Python then keeps ignoring it, as a command should.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def popen(archive, *args, env=None, cwd=None):
     argv, full = command(archive, *args, env=env)
     return subprocess.Popen(argv, env=full, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
 
 
 @pytest.fixture
