@@ -39,6 +39,11 @@ _NOT_THE_POST = re.compile(
 )
 
 
+# What Playwright's pending calls are failed with when its driver process is gone:
+# Ctrl-C on a terminal reaches the whole process group, the driver included.
+DRIVER_GONE = "Connection closed while reading from the driver"
+
+
 class BrowserMissing(ArchiverError):
     pass
 
@@ -104,7 +109,8 @@ class Capturer:
         already, so these are dropped. Anything else is reported as before."""
         from playwright.async_api import Error as PlaywrightError
 
-        if isinstance(context.get("exception"), PlaywrightError):
+        exc = context.get("exception")
+        if isinstance(exc, PlaywrightError) or str(exc) == DRIVER_GONE:
             return
         if self._other_handler is not None:
             self._other_handler(loop, context)

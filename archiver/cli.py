@@ -52,7 +52,8 @@ class ArchiverGroup(click.Group):
                 SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo(f"\n{interrupt.interrupted_by().capitalize()}: stopped.", err=True)
+            why = interrupt.interrupted_by()
+            click.echo(f"\n{why[0].upper()}{why[1:]}: stopped.", err=True)
             sys.exit(interrupt.exit_code())
         except BrokenPipeError:
             import os

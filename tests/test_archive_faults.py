@@ -243,10 +243,19 @@ def test_a_crash_has_its_own_exit_code_and_is_recorded(run, archive, tmp_path):
     assert "crash" in events and events[-1] == "end"
 
 
-@pytest.mark.parametrize("sig, code, said", [(signal.SIGINT, 130, "Interrupted"),
-                                             (signal.SIGTERM, 143, "Terminated")])
+def _own_group():
+    _default_sigint()
+    os.setpgrp()
+
+
+@pytest.mark.parametrize("sig, code, said, group", [
+    (signal.SIGINT, 130, "Interrupted", False),
+    # Ctrl-C on a terminal: the whole process group, Chromium and Playwright's driver too.
+    (signal.SIGINT, 130, "Interrupted", True),
+    (signal.SIGTERM, 143, "Terminated", False),
+])
 def test_an_interrupt_exits_130_or_143_says_so_and_records_the_run(archive, tmp_path, sig, code,
-                                                                   said):
+                                                                   said, group):
     with StandIn(embed_render_delay=0.2, latency=1.0) as standin:
         ids = [str(1800000000000000100 + i) for i in range(8)]
         blocks = []
@@ -257,15 +266,23 @@ def test_an_interrupt_exits_130_or_143_says_so_and_records_the_run(archive, tmp_
                 f'<a href="https://twitter.com/slow/status/{i}">March 1, 2026</a></blockquote>')
         page = tmp_path / "slow.html"
         page.write_text("<html><body>" + "".join(blocks) + "</body></html>")
-        proc = popen(archive, "run", str(page), env={**standin.env(), "ARCHIVER_TIMEOUT": "5"})
+        argv, env = command(archive, "run", str(page),
+                            env={**standin.env(), "ARCHIVER_TIMEOUT": "5"})
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, preexec_fn=_own_group if group else _default_sigint)
         deadline = time.time() + 30
-        while time.time() < deadline and standin.count("/tweet-result") == 0:
+        while time.time() < deadline and standin.count("/embed") == 0:
             time.sleep(0.05)
-        proc.send_signal(sig)
+        time.sleep(0.3)
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         _out, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
-    assert said in err
-    assert "Traceback" not in err
+    how = "SIGTERM" if code == 143 else "Ctrl-C"
+    assert err.strip().splitlines()[-1] == f"{said} ({how}): stopped.", err
+    assert "Traceback" not in err and "never retrieved" not in err
     conn = sqlite3.connect(archive / "archive.db")
     exit_code, error, ended = conn.execute(
         "SELECT exit_code, error, ended_at FROM runs").fetchone()
