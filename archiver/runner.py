@@ -80,6 +80,36 @@ def _dates_agree(pk: int, status_id: str, store: Store) -> bool:
     return abs(clock.parse(row[0] + "T00:00:00Z") - clock.parse(encoded + "T00:00:00Z")).days <= 1
 
 
+# Seconds the tasks still running when the fetch stage ends (a capture cut short by
+# Ctrl-C, a call into a browser that is gone) get to finish once cancelled.
+STRAGGLER_GRACE = 15.0
+
+
+def run_bounded(main, grace: float):
+    """asyncio.run, except that the tasks left when `main` ends are given `grace`
+    seconds to end once cancelled, not for ever: asyncio.run waits for every one,
+    so a single call that never returns (a browser that died mid-call) would keep
+    the process, and the archive's lock, until someone killed it. Ctrl-C cancels
+    `main` and raises KeyboardInterrupt, as with asyncio.run."""
+    runner = asyncio.Runner()
+    try:
+        return runner.run(main)
+    finally:
+        loop = runner.get_loop()
+        left = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in left:
+            task.cancel()
+        if left:
+            loop.run_until_complete(asyncio.wait(left, timeout=grace))
+        if any(not t.done() for t in left):
+            # Abandoned: asyncio would report each as destroyed while pending.
+            loop.set_exception_handler(lambda loop, context: None)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+        else:
+            runner.close()
+
+
 def _stamp(now: str) -> str:
     return now.replace("-", "").replace(":", "")
 
@@ -104,7 +134,7 @@ class Fetcher:
 
     def run(self) -> FetchReport:
         self.report.cleaned = self._clean_leftovers()
-        asyncio.run(self._run())
+        run_bounded(self._run(), STRAGGLER_GRACE)
         return self.report
 
     def _clean_leftovers(self) -> int:
