@@ -531,6 +531,8 @@ def _format_posts(records: list[dict], handle: str) -> str:
                                          subsequent_indent="  > "))
         for source in r["articles"]:
             out.append(f"  in: {source}")
+        for source in r["cited_in"]:
+            out.append(f"  cited in: {source}")
         for s in r["snapshots"]:
             out.append(f"  capture: {s['kind']} {s['path']} ({s['captured_at']})")
         out.append("")

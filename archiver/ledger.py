@@ -149,7 +149,8 @@ class FetchLedger:
             if created:
                 pk = self.conn.execute(
                     "INSERT INTO posts (key, platform, id, handle, url, status, first_seen,"
-                    " updated_at, attempts) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, 0)",
+                    " updated_at, attempts, role) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, 0,"
+                    " 'quoted')",
                     (f"{platform}:{quoted_id}", platform, quoted_id, handle, url, now, now),
                 ).lastrowid
             else:

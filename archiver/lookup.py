@@ -111,14 +111,17 @@ def _lookup(conn: sqlite3.Connection, handle: str, since: str | None, until: str
 
 def _record(conn: sqlite3.Connection, post: sqlite3.Row) -> dict:
     pk = post["pk"]
-    articles = [
-        r[0]
-        for r in conn.execute(
-            "SELECT a.source FROM article_posts ap JOIN articles a ON a.id = ap.article_id"
-            " WHERE ap.post_pk = ? ORDER BY a.first_scanned, a.id",
-            (pk,),
-        )
-    ]
+    # Archives made before articles could cite a post have no role: all embedded.
+    role = "ap.role" if "role" in {r[1] for r in conn.execute(
+        "PRAGMA table_info(article_posts)")} else "'embedded'"
+    articles: dict[str, list[str]] = {"embedded": [], "cited": []}
+    for source, how in conn.execute(
+        f"SELECT a.source, coalesce({role}, 'embedded') FROM article_posts ap"
+        " JOIN articles a ON a.id = ap.article_id WHERE ap.post_pk = ?"
+        " ORDER BY a.first_scanned, a.id",
+        (pk,),
+    ):
+        articles.setdefault(how, []).append(source)
     links = [
         {"url": r["url"], "resolved": r["resolved"], "error": r["error"]}
         for r in conn.execute(
@@ -146,7 +149,8 @@ def _record(conn: sqlite3.Connection, post: sqlite3.Row) -> dict:
         "live_text": post["live_text"],
         "status": post["status"],
         "status_reason": post["status_reason"],
-        "articles": articles,
+        "articles": articles["embedded"],
+        "cited_in": articles["cited"],
         "links": links,
         "snapshots": snapshots,
     }

@@ -156,6 +156,25 @@ def _live_data(db: sqlite_utils.Database) -> None:
     )
 
 
+def _cited(db: sqlite_utils.Database) -> None:
+    """A post an article links to in its prose is kept too: the article cites it."""
+    _column(db, "article_posts", "role", str)
+    db.execute("UPDATE article_posts SET role = 'embedded' WHERE role IS NULL")
+    _index(db, "article_posts", ["role"])
+    # The post's own role, for browsing: embedded somewhere, else cited, else known
+    # only as the post another one quotes.
+    _column(db, "posts", "role", str)
+    db.execute(f"UPDATE posts SET role = {POST_ROLE}")
+    _index(db, "posts", ["role"])
+
+
+POST_ROLE = """CASE
+  WHEN EXISTS (SELECT 1 FROM article_posts ap WHERE ap.post_pk = posts.pk
+               AND ap.role = 'embedded') THEN 'embedded'
+  WHEN EXISTS (SELECT 1 FROM article_posts ap WHERE ap.post_pk = posts.pk) THEN 'cited'
+  ELSE 'quoted' END"""
+
+
 # Append only: each migration runs once, in order, in one transaction with the
 # row that records it, so a killed or failed upgrade leaves the archive as it was.
 MIGRATIONS = [
@@ -164,6 +183,7 @@ MIGRATIONS = [
     ("0003_nightly", _nightly),
     ("0004_warnings", _warnings),
     ("0005_live_data", _live_data),
+    ("0006_cited", _cited),
 ]
 KNOWN = {name for name, _ in MIGRATIONS}
 
@@ -305,14 +325,22 @@ class Store:
                      warnings),
                 ).lastrowid
             self.conn.execute("DELETE FROM source_failures WHERE source = ?", (article.source,))
-            post_pks = [self._upsert_post(embed, now) for embed in article.embeds]
-            self._replace_children(
+            # An article's posts in order, embedded first; a post both embedded and
+            # cited is one embedded post.
+            roles: dict[int, str] = {}
+            for role, found in (("embedded", article.embeds),
+                                ("cited", getattr(article, "cited", ()))):
+                for embed in found:
+                    roles.setdefault(self._upsert_post(embed, now), role)
+            gone = self._replace_children(
                 "article_posts", "post_pk", article_id,
-                {pk: {"position": i} for i, pk in enumerate(post_pks)},
+                {pk: {"position": i, "role": role} for i, (pk, role) in enumerate(roles.items())},
             )
+            for pk in [*roles, *gone]:
+                self.conn.execute(f"UPDATE posts SET role = {POST_ROLE} WHERE pk = ?", (pk,))
             codes = [self._upsert_link(link) for link in article.links]
             self._replace_children("article_links", "code", article_id, {c: {} for c in codes})
-            return Recorded(article_id, outcome, len(post_pks))
+            return Recorded(article_id, outcome, len(roles))
 
     def article_hashes(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT source, content_hash FROM articles"))
@@ -328,7 +356,8 @@ class Store:
                 self.conn.execute("DELETE FROM source_failures WHERE source = ?", (source,))
             return cursor.rowcount > 0
 
-    def _replace_children(self, table: str, column: str, article_id: int, wanted: dict) -> None:
+    def _replace_children(self, table: str, column: str, article_id: int, wanted: dict) -> set:
+        """Make the article's rows in `table` those of `wanted`; returns the values removed."""
         have = {
             r[0] for r in self.conn.execute(
                 f"SELECT {column} FROM {table} WHERE article_id = ?", (article_id,)
@@ -350,6 +379,7 @@ class Store:
             else:
                 sql = sql.replace("INSERT", "INSERT OR IGNORE", 1)
             self.conn.execute(sql, (article_id, value, *extra.values()))
+        return have - set(wanted)
 
     def find_post(self, embed: Embed) -> int | None:
         if embed.id:

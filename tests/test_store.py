@@ -154,3 +154,30 @@ def test_full_text_search_covers_text_and_author(store):
         ("Liubakova",),
     ).fetchall()
     assert hits == [("HannaLiubakova",)]
+
+
+def _article(source, embeds=(), cited=()):
+    article = Article(source=source, title=None, kind="html", content_hash=source,
+                      embeds=list(embeds))
+    article.cited = list(cited)
+    return article
+
+
+def test_cited_posts_are_recorded_with_their_role_and_embedding_wins(store):
+    one = Embed(platform="twitter", id="101", handle="a")
+    two = Embed(platform="twitter", id="202", handle="b")
+    store.record_article(_article("first", embeds=[one], cited=[two, one]))
+    rows = dict(store.conn.execute(
+        "SELECT p.id, ap.role FROM article_posts ap JOIN posts p ON p.pk = ap.post_pk"))
+    assert rows == {"101": "embedded", "202": "cited"}
+    roles = dict(store.conn.execute("SELECT id, role FROM posts"))
+    assert roles == {"101": "embedded", "202": "cited"}
+    # Another article embeds the cited post: the post is embedded somewhere now.
+    store.record_article(_article("second", embeds=[two]))
+    assert dict(store.conn.execute("SELECT id, role FROM posts"))["202"] == "embedded"
+    # The first article changes and no longer shows post 101 at all.
+    store.record_article(_article("first-changed", cited=[one]))
+    changed = _article("first", cited=[])
+    changed.content_hash = "new"
+    store.record_article(changed)
+    assert dict(store.conn.execute("SELECT id, role FROM posts"))["101"] == "cited"

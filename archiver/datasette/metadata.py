@@ -49,7 +49,7 @@ TABLES: dict[str, dict] = {
                        "shows. The thumbnail is the latest screenshot captured.",
         "label_column": "handle",
         "sort_desc": "date",
-        "facets": ["status", "handle", "platform", {"date": "date"}],
+        "facets": ["status", "role", "handle", "platform", {"date": "date"}],
         "fts_table": "posts_fts",
         "fts_pk": "pk",
         "columns": {
@@ -74,6 +74,8 @@ TABLES: dict[str, dict] = {
             "edited": "1 when the live text differs from the preserved text, or the "
                       "platform says the post was edited.",
             "edit_info": "The platform's edit history (JSON).",
+            "role": "embedded (some article embeds it), cited (articles only link to it "
+                    "in their prose) or quoted (known only as the post another quotes).",
             "live_source": "Where the live data came from: syndication, or oembed (text "
                            "only: no media, no exact time until archiver refresh).",
             "live_truncated": "1 when the platform gave only the start of a long post's "
@@ -87,12 +89,15 @@ TABLES: dict[str, dict] = {
         },
     },
     "article_posts": {
-        "description": "Which article embeds which post, in the article's order.",
+        "description": "Which article shows which post, in the article's order: embedded "
+                       "in the page, or cited (linked to in its prose).",
         "sort": "article_id",
+        "facets": ["role"],
         "columns": {
             "article_id": "The article.",
             "post_pk": "The post.",
-            "position": "The embed's position in the article, from 0.",
+            "position": "The post's position in the article, from 0 (embedded posts first).",
+            "role": "embedded, or cited: the article links to the post in its prose.",
         },
     },
     "post_aliases": {
