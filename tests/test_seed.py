@@ -63,7 +63,7 @@ def test_seed_lookup_by_handle_any_case_returns_the_preserved_tweet(run):
     [record] = proc.json
     assert set(record) == {
         "id", "platform", "handle", "author", "date", "url", "text", "live_text", "status",
-        "status_reason", "articles", "links", "snapshots",
+        "status_reason", "articles", "cited_in", "links", "snapshots",
     }
     assert record["handle"] == "dwnews"
     assert record["author"] == "DW News"
