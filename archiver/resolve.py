@@ -59,6 +59,9 @@ def html_target(body: bytes) -> str | None:
             if pattern is _REPLACE:
                 raw = raw.replace("\\/", "/")
                 raw = re.sub(r"\\u([0-9a-fA-F]{4})", lambda u: chr(int(u.group(1), 16)), raw)
+                # "\ud83d\ude00" is one character written as a UTF-16 pair; a lone
+                # half of a pair cannot be stored and becomes U+FFFD.
+                raw = raw.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
             return html.unescape(raw)
     return None
 

@@ -241,3 +241,37 @@ def test_ids_are_ascii_digits_that_fit_sixty_four_bits(run, tmp_path):
     ids = [e["id"] for e in proc.json[0]["embeds"]]
     assert "20" in ids
     assert all(i is None or (i.isascii() and len(i) <= 20) for i in ids), ids
+
+
+class _TcoHtml(BaseHTTPRequestHandler):
+    """t.co's answer for browsers: a 200 page naming the destination in a script."""
+
+    def do_GET(self):
+        body = (b'<html><head><script>location.replace("https:\\/\\/example.com\\/a\\ud800b'
+                b'\\ud83d\\ude00")</script></head></html>')
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_lone_surrogate_escaped_in_tcos_page_is_stored_replaced(run, archive, tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TcoHtml)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        text = tmp_path / "links.txt"
+        text.write_text("A link in prose: https://t.co/AbCdEf1234\n")
+        proc = run("run", str(text), env={
+            "ARCHIVER_TCO_URL": f"http://127.0.0.1:{server.server_address[1]}/{{code}}",
+            "ARCHIVER_TIMEOUT": "2"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in proc.stderr_text
+    conn = sqlite3.connect(archive / "archive.db")
+    resolved, error = conn.execute("SELECT resolved, error FROM links").fetchone()
+    assert (resolved, error) == ("https://example.com/a\ufffdb\U0001f600", None)
