@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 import sqlite_utils
@@ -207,6 +208,28 @@ def test_readers_work_on_a_read_only_mount(run, archive, article, tmp_path, read
     argv, env = command(read_only_copy, "fetch")
     proc = subprocess.run(argv, env=env, capture_output=True, text=True)
     assert proc.returncode == 3 and "Traceback" not in proc.stderr, proc.stderr
+    argv, env = command(read_only_copy, "serve", "--port", "0")
+    serving = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        line = serving.stderr.readline()
+        assert "Browse the archive at" in line, line + serving.stderr.read()
+        base = line.split(" at ", 1)[1].split()[0]
+        base = base[:base.index("/", len("http://"))]
+        deadline = time.time() + 20  # the socket is bound before uvicorn listens on it
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/archive/posts.json?_shape=array") as answer:
+                    posts = json.load(answer)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert [p["id"] for p in posts] == ["1800000000000000001"]
+    finally:
+        serving.terminate()
+        serving.wait(timeout=10)
 
 
 # A library failing in a way nobody planned for: sha256 of one post's key raises. The
