@@ -18,6 +18,7 @@ import sqlite_utils
 
 from .errors import ArchiveError
 from .model import Article, Embed
+from .scan.version import SCANNER_VERSION
 
 DB_NAME = "archive.db"
 STATUSES = ("pending", "archived", "deleted", "unavailable", "failed")
@@ -157,7 +158,9 @@ def _live_data(db: sqlite_utils.Database) -> None:
 
 
 def _cited(db: sqlite_utils.Database) -> None:
-    """A post an article links to in its prose is kept too: the article cites it."""
+    """A post an article links to in its prose is kept too: the article cites it. Which
+    scanner version read each article, so a better scanner reads old articles again."""
+    _column(db, "articles", "scanner", int)
     _column(db, "article_posts", "role", str)
     db.execute("UPDATE article_posts SET role = 'embedded' WHERE role IS NULL")
     _index(db, "article_posts", ["role"])
@@ -297,9 +300,10 @@ class Store:
         warnings = dumps(article.warnings) if getattr(article, "warnings", None) else None
         with self.conn:
             row = self.conn.execute(
-                "SELECT id, content_hash FROM articles WHERE source = ?", (article.source,)
+                "SELECT id, content_hash, scanner FROM articles WHERE source = ?",
+                (article.source,)
             ).fetchone()
-            if row and row[1] == article.content_hash:
+            if row and row[1] == article.content_hash and row[2] == SCANNER_VERSION:
                 self.conn.execute(
                     "UPDATE articles SET last_scanned = ? WHERE id = ?", (now, row[0])
                 )
@@ -309,20 +313,22 @@ class Store:
                 ).fetchone()[0]
                 return Recorded(row[0], "unchanged", count)
             if row:
-                article_id, outcome = row[0], "changed"
+                # The same bytes read again by a newer scanner: "reread".
+                article_id, outcome = row[0], "changed" if row[1] != article.content_hash \
+                    else "reread"
                 self.conn.execute(
                     "UPDATE articles SET title = ?, kind = ?, content_hash = ?, last_scanned = ?,"
-                    " warnings = ? WHERE id = ?",
+                    " warnings = ?, scanner = ? WHERE id = ?",
                     (article.title, article.kind, article.content_hash, now, warnings,
-                     article_id),
+                     SCANNER_VERSION, article_id),
                 )
             else:
                 outcome = "new"
                 article_id = self.conn.execute(
                     "INSERT INTO articles (source, title, kind, content_hash, first_scanned,"
-                    " last_scanned, warnings) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " last_scanned, warnings, scanner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (article.source, article.title, article.kind, article.content_hash, now, now,
-                     warnings),
+                     warnings, SCANNER_VERSION),
                 ).lastrowid
             self.conn.execute("DELETE FROM source_failures WHERE source = ?", (article.source,))
             # An article's posts in order, embedded first; a post both embedded and
@@ -343,14 +349,18 @@ class Store:
             return Recorded(article_id, outcome, len(roles))
 
     def article_hashes(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT source, content_hash FROM articles"))
+        """Content hashes of the articles this scanner version read: those need no
+        second reading while their bytes stay the same."""
+        return dict(self.conn.execute(
+            "SELECT source, content_hash FROM articles WHERE scanner = ?", (SCANNER_VERSION,)))
 
     def touch_if_unchanged(self, source: str, content_hash: str, now: str | None = None) -> bool:
         """Note a re-scan of an article whose bytes are unchanged; False if it changed."""
         with self.conn:
             cursor = self.conn.execute(
-                "UPDATE articles SET last_scanned = ? WHERE source = ? AND content_hash = ?",
-                (now or utcnow(), source, content_hash),
+                "UPDATE articles SET last_scanned = ? WHERE source = ? AND content_hash = ?"
+                " AND scanner = ?",
+                (now or utcnow(), source, content_hash, SCANNER_VERSION),
             )
             if cursor.rowcount:
                 self.conn.execute("DELETE FROM source_failures WHERE source = ?", (source,))

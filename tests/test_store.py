@@ -181,3 +181,24 @@ def test_cited_posts_are_recorded_with_their_role_and_embedding_wins(store):
     changed.content_hash = "new"
     store.record_article(changed)
     assert dict(store.conn.execute("SELECT id, role FROM posts"))["101"] == "cited"
+
+
+def test_an_article_an_older_scanner_read_is_read_again_once(run, archive, tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text('<html><body><amp-twitter data-tweetid="20" width="1" height="1">'
+                    "</amp-twitter></body></html>")
+    nowhere = "http://127.0.0.1:9"  # nothing listens: every fetch fails at once
+    quiet = {"ARCHIVER_TCO_URL": f"{nowhere}/{{code}}",
+             "ARCHIVER_EMBED_URL": f"{nowhere}/e?id={{id}}",
+             "ARCHIVER_SYNDICATION_URL": f"{nowhere}/s?id={{id}}&t={{token}}",
+             "ARCHIVER_OEMBED_URL": f"{nowhere}/o?url={{url}}"}
+    assert run("scan", str(page)).returncode == 0
+    conn = sqlite3.connect(archive / "archive.db")
+    with conn:
+        conn.execute("UPDATE articles SET scanner = 1")
+        conn.execute("DELETE FROM article_posts")
+    again = run("run", str(page), env=quiet)
+    assert "1 reread" in again.stdout_text
+    assert conn.execute("SELECT count(*) FROM article_posts").fetchone()[0] == 1
+    once_more = run("run", str(page), env=quiet)
+    assert "1 unchanged" in once_more.stdout_text
