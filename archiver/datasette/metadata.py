@@ -39,6 +39,8 @@ TABLES: dict[str, dict] = {
                             "parsed again.",
             "first_scanned": "When the source was first scanned (UTC).",
             "last_scanned": "When the source was last scanned (UTC).",
+            "scanner": "The scanner version that read it; an older one's articles are "
+                       "read again once.",
             "warnings": "JSON list of what the scan could not read whole (e.g. markup "
                         "nested deeper than the parser goes); empty when all was read.",
         },
