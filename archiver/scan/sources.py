@@ -53,6 +53,9 @@ def source_name(item: str | EscapedPath) -> str:
 def expand(specs: list[str]) -> Iterator[str | EscapedPath | SourceError]:
     """Each spec as the sources it names: a directory gives its files, sorted, recursively.
 
+    A file or folder is named by its absolute path, normalised but with symlinks
+    kept: "news/a.html" typed in one folder and "/home/me/news/a.html" typed later
+    are one article, not two. URLs and "-" are kept as typed.
     Hidden files and folders (names starting with '.') inside a directory are skipped.
     Symlinked folders are followed, and every folder is read once (by its real path
     when it has one inside), so a link back up the tree is no loop. A spec or
@@ -65,6 +68,7 @@ def expand(specs: list[str]) -> Iterator[str | EscapedPath | SourceError]:
                 source_name(name), "not a URL: holds bytes that are not UTF-8")
             continue
         try:
+            spec = os.path.abspath(spec)  # os.getcwd() may be gone: that spec fails alone
             info = os.stat(spec)
         except FileNotFoundError:
             # A dangling symlink is named anyway: reading it says what is wrong.
