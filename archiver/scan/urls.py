@@ -49,6 +49,16 @@ def parse_status_url(url: str | None) -> tuple[str | None, str] | None:
     return handle, tweet_id
 
 
+def exact_status_url(value: str | None) -> tuple[str | None, str] | None:
+    """(handle, id) when the value, spaces aside, is itself a status URL; a share
+    or intent URL that carries one in its query is not."""
+    value = (value or "").strip()
+    if not value or len(value) > 2000:
+        return None
+    m = STATUS_RE.match(value)
+    return parse_status_url(m.group(0)) if m else None
+
+
 def status_url(handle: str | None, tweet_id: str) -> str:
     if handle:
         return f"https://twitter.com/{handle}/status/{tweet_id}"
@@ -69,13 +79,14 @@ def snowflake_date(tweet_id: str | int | None) -> str | None:
 # A slash as written in HTML, JSON (\\/), percent-encoding or an entity.
 _SLASH = r"(?:/|\\/|%2[fF]|&#x0*2[fF];|&#0*47;|&sol;)"
 _LINK_AT = re.compile(
-    r"(?:(?P<tco>t\.co)|pic\.(?:twitter|x)\.com)" + _SLASH + r"(?P<code>[A-Za-z0-9]+)",
+    (r"(?:(?P<tco>t\.co)|pic\.(?:twitter|x)\.com)" + _SLASH + r"(?P<code>[A-Za-z0-9]+)").encode(),
     re.IGNORECASE,
 )
-# Where links start. str.find runs at memory speed; a regex over the whole page
-# would not, so candidates are found by these and read with an anchored match.
-_NEEDLES = ("t.co", "T.CO", "T.co", "pic.twitter.com", "pic.x.com")
-_GLUED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@")
+# Where links start. bytes.find runs at memory speed; a regex over the whole page
+# would not, so candidates are found by these in the page's lower-cased bytes
+# (T.CO and PIC.TWITTER.COM too) and read with an anchored match in its own.
+_NEEDLES = (b"t.co", b"pic.twitter.com", b"pic.x.com")
+_GLUED = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@")
 
 
 def find_links(text: str) -> list[str]:
@@ -83,17 +94,22 @@ def find_links(text: str) -> list[str]:
 
     A media link is written pic.twitter.com/CODE with the href https://t.co/CODE:
     one link, listed in its pic form. Links whose slashes are escaped (JSON,
-    percent-encoding, entities) count too; "abt.co/x" does not.
+    percent-encoding, entities) count too, and so do links written in capitals;
+    "abt.co/x" does not.
     """
+    # Searched as UTF-8 bytes: lower-casing bytes keeps every position (a str's
+    # lower() may not), and costs less than a search per spelling.
+    data = text.encode("utf-8", "surrogatepass")
+    lowered = data.lower()
     found: list[tuple[int, str, bool]] = []
     for needle in _NEEDLES:
-        at = text.find(needle)
+        at = lowered.find(needle)
         while at >= 0:
-            m = _LINK_AT.match(text, at)
-            glued = at and text[at - 1] in _GLUED and text[at - 3:at] not in ("%2F", "%2f")
+            m = _LINK_AT.match(data, at)
+            glued = at and data[at - 1] in _GLUED and data[at - 3:at] not in (b"%2F", b"%2f")
             if m and not glued:
-                found.append((at, m.group("code"), m.group("tco") is None))
-            at = text.find(needle, at + len(needle))
+                found.append((at, m.group("code").decode("ascii"), m.group("tco") is None))
+            at = lowered.find(needle, at + len(needle))
     seen: dict[str, bool] = {}
     for _, code, pic in sorted(found):
         seen[code] = seen.get(code, False) or pic
