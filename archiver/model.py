@@ -37,6 +37,10 @@ class Embed:
             "links": list(self.links),
         }
 
+    def cited_json(self) -> dict:
+        """A cited post as output: what a link to it tells, nothing more."""
+        return {"platform": self.platform, "id": self.id, "handle": self.handle, "url": self.url}
+
 
 @dataclass
 class Article:
@@ -51,6 +55,10 @@ class Article:
     # What the scan could not read whole, in words ("markup nested deeper than
     # ... levels was cut"): the embeds found may be incomplete.
     warnings: list[str] = field(default_factory=list)
+    # Posts the article links to in its prose without embedding them (form
+    # "cited"): a status link in a sentence, not in a share button or a menu.
+    # A post both embedded and linked is an embed only.
+    cited: list[Embed] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = {
@@ -58,6 +66,7 @@ class Article:
             "title": self.title,
             "embeds": [e.to_json() for e in self.embeds],
             "links": list(self.links),
+            "cited": [e.cited_json() for e in self.cited],
         }
         if self.warnings:
             data["warnings"] = list(self.warnings)

@@ -30,10 +30,12 @@ class ScanResult:
     outcome: str = ""  # new, changed, unchanged
     error: str | None = None
     warnings: list[str] = field(default_factory=list)  # see Article.warnings
+    cited: list[Embed] = field(default_factory=list)  # see Article.cited
 
     def to_json(self) -> dict:
         data = {"source": self.source, "title": self.title,
-                "embeds": [e.to_json() for e in self.embeds], "links": list(self.links)}
+                "embeds": [e.to_json() for e in self.embeds], "links": list(self.links),
+                "cited": [e.cited_json() for e in self.cited]}
         if self.warnings:
             data["warnings"] = list(self.warnings)
         if self.error:
@@ -43,7 +45,7 @@ class ScanResult:
     @classmethod
     def of(cls, article: Article, outcome: str) -> ScanResult:
         return cls(article.source, article.title, article.embeds, article.links, outcome,
-                   warnings=list(article.warnings))
+                   warnings=list(article.warnings), cited=list(article.cited))
 
 
 @dataclass
