@@ -364,7 +364,8 @@ def host(link: str) -> str:
 
 
 def test_every_fixture_file_has_an_expectation():
-    assert sorted(p.name for p in FIXTURES.iterdir()) == sorted(CASES)
+    # publisher/ holds the publishers' own forms, tested in test_scan_publisher_forms.py
+    assert sorted(p.name for p in FIXTURES.iterdir() if p.is_file()) == sorted(CASES)
 
 
 @pytest.mark.parametrize("name", POSITIVE)

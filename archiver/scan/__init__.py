@@ -12,7 +12,7 @@ import html as htmllib
 import re
 
 from ..model import Article, Embed
-from . import html, plaintext
+from . import cited, html, plaintext, publisher
 from .decode import declared_codec, decode, looks_utf16
 from .urls import find_links, status_url
 
@@ -52,13 +52,15 @@ def sniff_html(data: bytes) -> bool:
     return html.may_hold_embed(data) and _MARKUP.search(data) is not None
 
 
-# "t.co" also catches the escaped forms (t.co\/, t.co%2F); upper case is rare but seen.
-_LINK_HINTS = (b"t.co", b"pic.", b"T.CO", b"T.co")
+# Searched in the lower-cased bytes: "t.co" also catches the escaped forms
+# (t.co\/, t.co%2F); upper case (T.CO, PIC.TWITTER.COM) is rare but seen.
+_LINK_HINTS = (b"t.co", b"pic.twitter.com", b"pic.x.com")
 
 
 def _quiet_html(data: bytes) -> bool:
     """True for HTML that cannot hold an embed in any form the scanner reads."""
-    return not html.may_hold_embed(data) and b"(@" not in data and b"[tweet" not in data
+    # may_hold_embed also says yes to a "[tweet" shortcode.
+    return not html.may_hold_embed(data) and b"(@" not in data
 
 
 def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) -> Article:
@@ -72,7 +74,8 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
     if is_html and _quiet_html(data):
         # Most articles embed nothing: their title and links are all there is,
         # and neither needs the whole article decoded or parsed.
-        has_links = any(hint in data for hint in _LINK_HINTS)
+        lowered = data.lower()  # costs less than a search per spelling (T.CO, PIC.)
+        has_links = any(hint in lowered for hint in _LINK_HINTS)
         text = decode(data, content_type) if has_links else None
         return Article(source=source, title=_title(data, content_type), kind="html",
                        content_hash=digest, links=find_links(text) if text else [])
@@ -85,8 +88,11 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
         title = units[0].split("\n")[0][:500] if units else None
         article = Article(source=source, title=title, kind="text", content_hash=digest)
         article.embeds = embeds
+        article.cited = cited.in_text(text, set())
     article.content_hash = digest
     article.embeds = merge_duplicates(article.embeds + _shortcodes(text))
+    embedded = {e.id for e in article.embeds if e.id}
+    article.cited = [c for c in article.cited if c.id not in embedded]
     article.links = find_links(text)
     return article
 
@@ -102,12 +108,17 @@ def _scan_html(data: bytes, text: str, source: str) -> Article:
     if doc is None:
         return Article(source=source, title=None, kind="html", content_hash="")
     title = html.title_of(doc)
-    embeds, elements = html.find_embeds(doc) if structural else ([], [])
+    embeds, elements, cited_posts = [], [], []
+    if structural:
+        hints = publisher.Hints.of(data)
+        embeds, elements = html.find_embeds(doc)
+        embeds, elements = publisher.find(doc, embeds, elements, hints)
+        cited_posts = publisher.cited_in(doc, embeds, elements, hints)
     if flattened and _DATED_HANDLE.search(text):
         # Tweets whose markup was flattened into the page's paragraphs.
         embeds += plaintext.find_embeds(html.page_lines(doc, elements))
     return Article(source=source, title=title, kind="html", content_hash="", embeds=embeds,
-                   warnings=warnings)
+                   warnings=warnings, cited=cited_posts)
 
 
 # A "(@handle)" with a year (or a CJK date) shortly after it: the only kind of

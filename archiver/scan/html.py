@@ -20,6 +20,9 @@ from .urls import HANDLE, find_links, parse_status_url, snowflake_date, status_u
 # where one regex over a whole article would not.
 _BEFORE_TWITTER = (b"amp-", b"embed-", b"provider-")  # amp-twitter, wp-block-embed-twitter, ...
 _AFTER_TWITTER = (b"twitter-tweet", b"twitter-video", b"twitter.com/embed/")
+# What follows "twitter-" in a class that holds a post (not twitter-share, twitter-follow).
+_TWITTER_PARTS = (b"embed", b"card", b"post", b"status", b"placeholder", b"block", b"container",
+                  b"wrapper", b"quote", b"consent", b"lazy", b"content", b"media")
 
 
 def may_hold_embed(data: bytes) -> bool:
@@ -29,15 +32,43 @@ def may_hold_embed(data: bytes) -> bool:
     rather than a pass per marker."""
     at = data.find(b"twitter")
     while at >= 0:
-        if data.startswith(_AFTER_TWITTER, at) or data.endswith(_BEFORE_TWITTER, max(0, at - 9),
-                                                                 at):
+        if data.endswith(_BEFORE_TWITTER, max(0, at - 9), at):
+            return True
+        # Most occurrences are "twitter:" and "twitter.com/": one byte tells.
+        if data[at + 7:at + 8] in (b"-", b"_", b".") and (
+                data.startswith(_AFTER_TWITTER, at)
+                or data.startswith(_TWITTER_PARTS, at + 8)):  # twitter-embed, twitter_card
             return True
         at = data.find(b"twitter", at + 7)
-    if (b"data-tweet" in data or b"is-provider-x" in data or b"wp-block-embed-x" in data
-            or b"x.com/embed/" in data):
+    if b"is-provider-x" in data or b"wp-block-embed-x" in data or b"x.com/embed/" in data:
         return True
-    # A blockquote stripped of its class that still links a status.
-    return b"<blockquote" in data and (b"/status/" in data or b"/statuses/" in data)
+    return links_a_status(data) or _names_a_tweet(data)
+
+
+def links_a_status(data: bytes) -> bool:
+    """A status link anywhere (JSON's escaped slashes too): a placeholder's
+    attribute, a quote block's link, a post the prose cites."""
+    return b"/status" in data
+
+
+# What may stand either side of "tweet" in a class name that names a post card
+# ("tweet-card", "embedded_tweet", class="tweet") or a [tweet] shortcode: a share
+# button's "intent/tweet" and a "Tweet" label do not.
+_NAME_EDGES = frozenset(b' "\'-_[')
+_NAME_ENDS = frozenset(b' "\'-_')
+
+
+def _names_a_tweet(data: bytes) -> bool:
+    """A class naming a tweet, a data-tweet* attribute or a [tweet] shortcode: one
+    pass over the few occurrences of "tweet"."""
+    at = data.find(b"tweet")
+    end = len(data) - 5
+    while at >= 0:
+        if at and data[at - 1] in _NAME_EDGES and (
+                (at < end and data[at + 5] in _NAME_ENDS) or data.endswith(b"data-", 0, at)):
+            return True
+        at = data.find(b"tweet", at + 5)
+    return False
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 _TWEET_QUOTE = "self::blockquote[{} or {}]".format(

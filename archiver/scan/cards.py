@@ -1,0 +1,282 @@
+"""Posts a publisher's CMS renders itself, and post fields in a page's own data.
+
+A card is an element whose class names a tweet; the CMS writes the post's id in
+a data attribute or in JSON (data-attrs, data-tweet, a <script type="text/x-config">
+beside it) and its byline, handle, text and time in the card's parts. Newsletter
+cards often carry no id, only handle, text and date: such a card is kept as a
+plain-text tweet is (no id; the fetcher recovers it through its links).
+
+A tweet found only by its rendered iframe has no text; a page built by a script
+framework often holds the post's fields in its content data (__NEXT_DATA__ and
+other JSON): they are taken from there when the id matches.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+
+from ..model import Embed
+from .dates import parse_date
+from .html import _complete, _digits, element_lines
+from .placeholders import BUTTON_NAMES, kind_of, status_in
+from .urls import HANDLE, find_links
+
+# A class token that names a tweet card ("tweet", "tweet-card", "embedded-tweet",
+# "c-twitter-card"), not one of its parts ("tweet-card__text", "tweet-author").
+_CARD_TOKEN = re.compile(
+    r"(?:[a-z0-9]+[-_])*(?:tweet|twitter|x-post)(?:[-_](?:card|embed|embedded|block|box|post"
+    r"|container|wrapper|quote|static|fallback|placeholder))*",
+    re.IGNORECASE,
+)
+# Where a page lists tweets of its own (a sidebar feed), not the article's.
+_NOT_ARTICLE = re.compile(r"sidebar|widget|timeline|feed|footer|header|menu|nav|promo|related",
+                          re.IGNORECASE)
+_PART = {
+    "author": re.compile(r"(?:^|[-_])(?:author|name|display-?name|byline|user-?name|fullname)"
+                         r"(?:$|[-_])", re.IGNORECASE),
+    "handle": re.compile(r"(?:^|[-_])(?:handle|screen-?name|username|user-?handle|at)(?:$|[-_])",
+                         re.IGNORECASE),
+    "text": re.compile(r"(?:^|[-_])(?:text|body|content|copy|message)(?:$|[-_])", re.IGNORECASE),
+    "date": re.compile(r"(?:^|[-_])(?:date|time|timestamp|published|created)(?:$|[-_])",
+                       re.IGNORECASE),
+}
+_AT_HANDLE = re.compile(r"@(" + HANDLE + r")\b")
+MAX_JSON = 1 << 20  # a card's JSON is a few kilobytes; a page's data, up to this
+
+
+def is_card(el) -> bool:
+    if not isinstance(el.tag, str) or el.tag in ("a", "button", "script", "iframe", "meta"):
+        return False
+    kind = kind_of(el)
+    if BUTTON_NAMES.search(kind):
+        return False
+    tokens = (el.get("class") or "").split()
+    if el.get("data-twitter") or el.get("data-tweet"):
+        tokens.append("tweet")
+    return any(_CARD_TOKEN.fullmatch(t) and "__" not in t for t in tokens)
+
+
+def in_article(el) -> bool:
+    """Not inside a sidebar, menu or footer of the page."""
+    node = el.getparent()
+    depth = 0
+    while node is not None and depth < 12:
+        if node.tag in ("aside", "nav", "footer", "header") and depth:
+            return False
+        if _NOT_ARTICLE.search(node.get("class") or ""):
+            return False
+        node, depth = node.getparent(), depth + 1
+    return True
+
+
+def card(el) -> Embed | None:
+    """The post a publisher's card shows, from its JSON or its parts."""
+    data = _card_json(el)
+    fields = fields_of(data) if data is not None else {}
+    parts = _parts(el)
+    for name, value in parts.items():
+        fields.setdefault(name, value)
+    tweet_id, handle = fields.get("id"), fields.get("handle")
+    text = fields.get("text")
+    if not tweet_id and not (handle and text):
+        return None
+    author = fields.get("author")
+    if author and handle:  # a byline that holds the handle too: "Name @handle"
+        author = re.sub(r"\s*\(?@" + re.escape(handle) + r"\)?\s*", " ", author,
+                        flags=re.IGNORECASE).strip() or None
+    embed = Embed(platform="twitter", id=tweet_id, handle=handle, author=author,
+                  text=text, form="card")
+    date_text = fields.get("date")
+    if date_text:
+        embed.date = parse_date(date_text) or _iso(date_text)
+        if embed.date and not _iso(date_text):
+            embed.date_text = date_text
+    embed.links = find_links(text or "")
+    _complete(embed)
+    return embed
+
+
+def _card_json(el):
+    """JSON the CMS left with the card: a data attribute, or a script inside or beside it."""
+    for name, value in el.attrib.items():
+        if name.startswith("data-") and value.lstrip()[:1] in ("{", "["):
+            found = _loads(value)
+            if found is not None:
+                return found
+    # The next sibling by getnext(): an XPath for "the first following sibling"
+    # reads all of them, once per card.
+    scripts = [child for child in el if child.tag == "script"] + [el.getnext()]
+    for script in scripts:
+        if script is None or script.tag != "script":
+            continue
+        kind = (script.get("type") or "").lower()
+        if "json" in kind or "config" in kind:
+            found = _loads(script.text or "")
+            if found is not None:
+                return found
+    return None
+
+
+def _loads(text: str):
+    if len(text) > MAX_JSON:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+_ID_KEYS = ("id_str", "tweet_id", "tweetId", "tweetID", "status_id", "statusId", "id")
+_URL_KEYS = ("url", "href", "permalink", "tweet_url", "tweetUrl", "link", "expanded_url",
+             "embedUrl", "embed_url", "originalUrl", "original_url", "src")
+_TEXT_KEYS = ("full_text", "text", "tweet_text", "tweetText", "body", "content")
+_HANDLE_KEYS = ("screen_name", "screenName", "username", "userName", "handle", "user_handle",
+                "author_handle", "authorHandle")
+_NAME_KEYS = ("name", "display_name", "displayName", "author_name", "authorName", "author",
+              "user_name", "fullname")
+_DATE_KEYS = ("created_at", "createdAt", "date", "datetime", "timestamp", "published_at",
+              "publishedAt", "published", "time")
+_USER_KEYS = ("user", "author", "core", "account")
+
+
+def fields_of(data, depth: int = 0) -> dict:
+    """A post's fields from a JSON object in any of the shapes CMSes write."""
+    if isinstance(data, list):
+        data = next((d for d in data if isinstance(d, dict)), None)
+    if not isinstance(data, dict) or depth > 3:
+        return {}
+    fields: dict = {}
+    for key in _URL_KEYS:
+        found = status_in(data.get(key)) if isinstance(data.get(key), str) else None
+        if found:
+            fields["id"] = found[1]
+            if found[0]:
+                fields["handle"] = found[0]
+            break
+    for key in _ID_KEYS:
+        value = data.get(key)
+        if "id" not in fields and isinstance(value, (str, int)) and not isinstance(value, bool):
+            tweet_id = _digits(str(value))
+            if tweet_id:
+                fields["id"] = tweet_id
+    for key in _TEXT_KEYS:
+        if isinstance(data.get(key), str) and data[key].strip():
+            fields["text"] = _plain(data[key])
+            break
+    for key in _HANDLE_KEYS:
+        value = data.get(key)
+        if isinstance(value, str) and re.fullmatch("@?" + HANDLE, value.strip()):
+            fields["handle"] = value.strip().lstrip("@")
+            break
+    for key in _NAME_KEYS:
+        if isinstance(data.get(key), str) and data[key].strip():
+            fields["author"] = " ".join(data[key].split())
+            break
+    for key in _DATE_KEYS:
+        if isinstance(data.get(key), str) and data[key].strip():
+            fields["date"] = data[key].strip()
+            break
+    for key in (*_USER_KEYS, "tweet", "data", "attrs", "post", "legacy", "result"):
+        nested = data.get(key)
+        if isinstance(nested, dict):
+            inner = fields_of(nested, depth + 1)
+            if key in _USER_KEYS:
+                inner.pop("id", None)
+                inner.pop("date", None)
+                inner.pop("text", None)
+            for name, value in inner.items():
+                fields.setdefault(name, value)
+    return fields
+
+
+_TAGS = re.compile(r"<[^<>]{0,2000}>")
+
+
+def _plain(text: str) -> str:
+    """A text field as the reader sees it: tags and entities gone, lines kept."""
+    if "<" in text:
+        text = re.sub(r"<br\s*/?>|</p>", "\n", text, flags=re.IGNORECASE)
+        text = _TAGS.sub("", text)
+    text = htmllib.unescape(text)
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _iso(value: str) -> str | None:
+    m = re.match(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:$|[T ])", value.strip())
+    return m.group(1) if m else None
+
+
+def _parts(el) -> dict:
+    """Fields from the card's own parts: byline, handle, text, time, status link."""
+    fields: dict = {}
+    for a in el.xpath(".//a[@href]"):
+        found = status_in(a.get("href"))
+        if found:
+            fields.setdefault("id", found[1])
+            if found[0]:
+                fields.setdefault("handle", found[0])
+    for node in el.iter():
+        if node is el or not isinstance(node.tag, str) or node.tag in ("script", "style"):
+            continue
+        if node.tag == "time" and "date" not in fields:
+            fields["date"] = (node.get("datetime") or " ".join(node.text_content().split())
+                              or None)
+            if not fields["date"]:
+                del fields["date"]
+            continue
+        tokens = (node.get("class") or "").split()
+        for name, pattern in _PART.items():
+            if name in fields or not any(pattern.search(t.split("__")[-1]) for t in tokens):
+                continue
+            if name == "text":
+                value = "\n".join(element_lines(node)) or None
+            else:
+                value = " ".join(node.text_content().split()) or None
+            if name == "handle" and value:
+                m = _AT_HANDLE.search(value) or re.fullmatch("(" + HANDLE + ")", value)
+                value = m.group(1) if m else None
+            if value:
+                fields[name] = value
+    return fields
+
+
+def fill_from_page_data(doc, embeds: list[Embed]) -> None:
+    """Text and handle of tweets known only by id, from the page's own content data."""
+    wanted = {e.id: e for e in embeds if e.id and not e.text}
+    if not wanted:
+        return
+    for script in doc.xpath("//script[contains(@type, 'json') or @id='__NEXT_DATA__']"):
+        text = script.text or ""
+        ids = [i for i in wanted if i in text]
+        if not ids:
+            continue
+        data = _loads(text)
+        if data is None:
+            continue
+        for obj in _objects(data):
+            fields = fields_of(obj)
+            embed = wanted.get(fields.get("id"))
+            if embed is None or not fields.get("text"):
+                continue
+            embed.text = fields["text"]
+            embed.links = find_links(embed.text)
+            embed.handle = embed.handle or fields.get("handle")
+            embed.author = embed.author or fields.get("author")
+            _complete(embed)
+            del wanted[embed.id]
+            if not wanted:
+                return
+
+
+def _objects(data):
+    """Every object in a JSON value, without recursion (deep data cannot exhaust the stack)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))

@@ -1,0 +1,159 @@
+"""Publishers' own embed markup that names a post in an attribute or quotes it.
+
+Lazy-loading and consent-gated embeds keep only a placeholder until the reader
+scrolls or agrees: an element whose data-* attribute holds the post's status URL
+or id (data-oembed-url, data-href, data-url, data-tweet-id, data-id, ...). And a
+quote block (<q>, a pull quote, a classless blockquote) that gives a post's words
+with a link to that post shows that post.
+
+What is not an embed: a status URL in a share button or an intent link, an id on
+an element that says nothing of a post.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from ..model import Embed
+from .html import _complete, _digits, element_lines
+from .urls import exact_status_url, find_links
+
+# Class, id and module names that say an element embeds a post; a status URL
+# on such an element is its post. "embed" alone is enough for a URL, which
+# names its platform itself.
+EMBED_NAMES = re.compile(r"tweet|twitter|embed|social|x-post|xpost|oembed|post-card|lazy",
+                         re.IGNORECASE)
+# Names that say an element is about a post only: an id alone needs these.
+TWEET_NAMES = re.compile(r"tweet|twitter|x-post|xpost", re.IGNORECASE)
+# Share, follow and intent buttons carry the page's or a post's URL without showing it.
+BUTTON_NAMES = re.compile(
+    r"share|sharing|intent|follow|button|btn|retweet|reply|like|click-to-tweet|tweet-?this"
+    r"|tweetable|timeline|mention",
+    re.IGNORECASE,
+)
+# Attributes that name the element's kind (a CMS's module, component or provider).
+_KIND_ATTRS = ("class", "id", "data-module", "data-component", "data-type", "data-provider",
+               "data-embed-type", "data-platform", "data-twitter", "data-service",
+               "data-embed", "data-block", "data-source")
+# Attributes whose value is an id only where the attribute's own name says so.
+_ID_ATTRS = {"data-tweet-id", "data-tweetid", "data-tweet", "data-status-id", "data-statusid",
+             "data-twitter-id", "data-embed-id", "data-id", "data-post-id", "data-postid"}
+_TWEET_ID_ATTRS = {"data-tweet-id", "data-tweetid", "data-tweet", "data-status-id",
+                   "data-statusid", "data-twitter-id"}
+
+
+def kind_of(el) -> str:
+    """What an element's names say it is: its class, id and module attributes."""
+    return " ".join(el.get(name, "") for name in _KIND_ATTRS if el.get(name))[:2000]
+
+
+def status_in(value: str | None) -> tuple[str | None, str] | None:
+    """(handle, id) when the value is a status URL (stray spaces allowed), else None."""
+    return exact_status_url(value)
+
+
+def placeholder(el) -> Embed | None:
+    """The post an element names in a data-* attribute, when its names say embed."""
+    if not isinstance(el.tag, str) or el.tag in ("a", "button", "meta", "link", "iframe"):
+        return None
+    kind = kind_of(el)
+    parent = el.getparent()
+    parent_kind = kind_of(parent) if parent is not None else ""
+    if BUTTON_NAMES.search(kind):
+        return None
+    for name, value in el.attrib.items():
+        name = name.lower()
+        if not name.startswith("data-") or name in ("data-embed",):
+            continue
+        found = status_in(value)
+        if found and (EMBED_NAMES.search(kind) or EMBED_NAMES.search(parent_kind)
+                      or name.startswith(("data-tweet", "data-twitter", "data-oembed"))):
+            handle, tweet_id = found
+            return _known(tweet_id, handle)
+        if name in _ID_ATTRS:
+            tweet_id = _digits(value)
+            if tweet_id and (name in _TWEET_ID_ATTRS or TWEET_NAMES.search(kind)
+                             or (name == "data-id" and TWEET_NAMES.search(parent_kind))):
+                return _known(tweet_id, None)
+    return None
+
+
+def _known(tweet_id: str, handle: str | None, form: str = "placeholder") -> Embed:
+    embed = Embed(platform="twitter", id=tweet_id, handle=handle, form=form)
+    _complete(embed)
+    return embed
+
+
+def empty_status_quote(bq) -> Embed | None:
+    """A blockquote without the oEmbed class whose only content is a status link
+    with no text: what the oEmbed markup leaves when its text is stripped."""
+    if " ".join(bq.text_content().split()):
+        return None
+    anchors = bq.xpath(".//a[@href]")
+    found = [status_in(a.get("href")) for a in anchors]
+    ids = {f[1] for f in found if f}
+    if len(ids) != 1 or not all(found):
+        return None
+    handle, tweet_id = next(f for f in found if f)
+    return _known(tweet_id, handle, "blockquote")
+
+
+QUOTE_NAMES = re.compile(r"quote", re.IGNORECASE)
+
+
+def quote_block(el) -> Embed | None:
+    """A <q>, blockquote or pull quote that gives a post's words and links that one
+    post (its cite attribute, or a link inside): that post, with the words as text."""
+    found = [status_in(el.get("cite"))] + [status_in(a.get("href"))
+                                           for a in el.xpath(".//a[@href]")]
+    found = [f for f in found if f]
+    if not found or len({f[1] for f in found}) != 1:
+        return None  # no post linked, or several: a quote of something else
+    handle = next((f[0] for f in found if f[0]), None)
+    tweet_id = found[0][1]
+    words = _quoted_words(el)
+    if not words:
+        return None
+    embed = _known(tweet_id, handle, "quote")
+    embed.text = words
+    embed.links = find_links(words)
+    return embed
+
+
+def _quoted_words(el) -> str | None:
+    """The block's words without its credit line: a cite, footer or figcaption,
+    and a status link standing as a credit ("@name", "— Name on X", a bare link).
+    A status link inside the words ("she wrote in a post") keeps its words."""
+    block = copy.deepcopy(el)
+    block.tail = None
+    for node in block.xpath(".//cite|.//footer|.//figcaption|.//a[@href]"):
+        if node.getparent() is None:
+            continue
+        if node.tag != "a":
+            node.drop_tree()
+        elif status_in(node.get("href")):
+            if _is_credit(node):
+                node.drop_tree()
+            else:
+                node.drop_tag()
+    text = "\n".join(element_lines(block)).strip()
+    text = _CREDIT_DASH.sub("", text).strip()
+    if len(text) > 1 and text[0] in _OPENING and text[-1] in _CLOSING and not any(
+            q in text[1:-1] for q in _OPENING + _CLOSING):
+        text = text[1:-1].strip()  # the quote marks around the words are the page's
+    return text or None
+
+
+_OPENING = "\u201c\u2018\"'\u00ab"
+_CLOSING = "\u201d\u2019\"'\u00bb"
+_CREDIT_DASH = re.compile(r"\s*(?:[\u2014\u2013]|--?)\s*$")
+
+
+def _is_credit(anchor) -> bool:
+    """A link that credits the post rather than being part of the words: empty,
+    a handle, a dash, or the whole of its own line."""
+    text = " ".join(anchor.text_content().split())
+    parent = anchor.getparent()
+    whole = parent is not None and " ".join(parent.text_content().split()) == text
+    return not text or whole or text.startswith("@") or bool(re.match(r"[\u2014\u2013-]", text))
