@@ -62,6 +62,13 @@ CASES: dict[str, Case] = {
         tweet("1587829382968397829", "ValleyClerk"),  # amp-twitter data-tweetid holds a URL
         tweet("1587829382968397830", "RosaMenendez"),  # classless blockquote, empty link
     ]),
+    # Consent placeholders keeping only a link to their post ("View original
+    # content on X"); a video's and a podcast's caption links are cited instead.
+    "consent_fallback_link.html": Case(
+        [tweet("1754890189009997843", "NorthernRailUK"),
+         tweet("1754890189009997844", "RailUsersNorth")],
+        [cite("1754000000000000000", "TransportSec"), cite("1754000000000000001", "TransportSec")],
+    ),
     # Cards the CMS renders: id and fields in JSON, or in the card's parts.
     "card_json.html": Case([
         tweet("1664293222609997831", "MetroUnion", "Metro Transit Union", "2023-06-01",
@@ -179,6 +186,9 @@ def test_a_placeholder_or_quote_naming_a_post_is_its_embed(markup):
     '<blockquote><p>A quote.</p><a href="https://twitter.com/someone">@someone</a></blockquote>',
     '<textarea>&lt;blockquote class="twitter-tweet"&gt;</textarea>',
     '<div class="tweet"><p class="tweet__text">Text without a handle.</p></div>',
+    f'<div class="embed-wrapper"><p>A caption with <a href="{STATUS}">a link</a>.</p></div>',
+    f'<div class="social-embed"><iframe src="https://www.instagram.com/p/x/embed"></iframe>'
+    f'<p>Also on X: <a href="{STATUS}">the post</a></p></div>',
 ])
 def test_what_only_mentions_a_post_is_no_embed(markup):
     assert scan(markup).embeds == []

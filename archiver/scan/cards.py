@@ -33,14 +33,16 @@ _CARD_TOKEN = re.compile(
 # Where a page lists tweets of its own (a sidebar feed), not the article's.
 _NOT_ARTICLE = re.compile(r"sidebar|widget|timeline|feed|footer|header|menu|nav|promo|related",
                           re.IGNORECASE)
+# A part's class names one field; the first that matches, in this order, is the
+# part's ("tweet-author-handle" is the handle, "tweet-author-name" the name).
 _PART = {
-    "author": re.compile(r"(?:^|[-_])(?:author|name|display-?name|byline|user-?name|fullname)"
-                         r"(?:$|[-_])", re.IGNORECASE),
-    "handle": re.compile(r"(?:^|[-_])(?:handle|screen-?name|username|user-?handle|at)(?:$|[-_])",
+    "handle": re.compile(r"(?:^|[-_])(?:handle|screen-?name|username|user-?handle)(?:$|[-_])",
                          re.IGNORECASE),
-    "text": re.compile(r"(?:^|[-_])(?:text|body|content|copy|message)(?:$|[-_])", re.IGNORECASE),
     "date": re.compile(r"(?:^|[-_])(?:date|time|timestamp|published|created)(?:$|[-_])",
                        re.IGNORECASE),
+    "text": re.compile(r"(?:^|[-_])(?:text|body|message)(?:$|[-_])", re.IGNORECASE),
+    "author": re.compile(r"(?:^|[-_])(?:author|name|display-?name|byline|user-?name|fullname)"
+                         r"(?:$|[-_])", re.IGNORECASE),
 }
 _AT_HANDLE = re.compile(r"@(" + HANDLE + r")\b")
 MAX_JSON = 1 << 20  # a card's JSON is a few kilobytes; a page's data, up to this
@@ -217,28 +219,30 @@ def _parts(el) -> dict:
             fields.setdefault("id", found[1])
             if found[0]:
                 fields.setdefault("handle", found[0])
+    tried: set = set()  # each field is read from its first part only: linear in the card
     for node in el.iter():
         if node is el or not isinstance(node.tag, str) or node.tag in ("script", "style"):
             continue
-        if node.tag == "time" and "date" not in fields:
-            fields["date"] = (node.get("datetime") or " ".join(node.text_content().split())
-                              or None)
-            if not fields["date"]:
-                del fields["date"]
+        if node.tag == "time":
+            name = "date"
+        else:
+            tokens = [t.split("__")[-1] for t in (node.get("class") or "").split()]
+            name = next((name for name, pattern in _PART.items()
+                         if any(pattern.search(t) for t in tokens)), None)
+        if name is None or name in tried or name in fields:
             continue
-        tokens = (node.get("class") or "").split()
-        for name, pattern in _PART.items():
-            if name in fields or not any(pattern.search(t.split("__")[-1]) for t in tokens):
-                continue
-            if name == "text":
-                value = "\n".join(element_lines(node)) or None
-            else:
-                value = " ".join(node.text_content().split()) or None
-            if name == "handle" and value:
-                m = _AT_HANDLE.search(value) or re.fullmatch("(" + HANDLE + ")", value)
-                value = m.group(1) if m else None
-            if value:
-                fields[name] = value
+        tried.add(name)
+        if name == "text":
+            value = "\n".join(element_lines(node)) or None
+        elif name == "date" and node.get("datetime"):
+            value = node.get("datetime")
+        else:
+            value = " ".join(node.text_content().split()) or None
+        if name == "handle" and value:
+            m = _AT_HANDLE.search(value) or re.fullmatch("(" + HANDLE + ")", value)
+            value = m.group(1) if m else None
+        if value:
+            fields[name] = value
     return fields
 
 

@@ -35,7 +35,8 @@ BUTTON_NAMES = re.compile(
 # Attributes that name the element's kind (a CMS's module, component or provider).
 _KIND_ATTRS = ("class", "id", "data-module", "data-component", "data-type", "data-provider",
                "data-embed-type", "data-platform", "data-twitter", "data-service",
-               "data-embed", "data-block", "data-source")
+               "data-embed", "data-block", "data-source", "data-testid", "data-embed-provider",
+               "data-provider-name", "data-component-name", "data-kind")
 # Attributes whose value is an id only where the attribute's own name says so.
 _ID_ATTRS = {"data-tweet-id", "data-tweetid", "data-tweet", "data-status-id", "data-statusid",
              "data-twitter-id", "data-embed-id", "data-id", "data-post-id", "data-postid"}
@@ -157,3 +158,46 @@ def _is_credit(anchor) -> bool:
     parent = anchor.getparent()
     whole = parent is not None and " ".join(parent.text_content().split()) == text
     return not text or whole or text.startswith("@") or bool(re.match(r"[\u2014\u2013-]", text))
+
+
+# Elements a consent placeholder is not: prose, and the page's own sections.
+_NOT_PLACEHOLDER = {"p", "li", "span", "a", "body", "html", "article", "main", "section", "ul",
+                    "ol", "em", "strong", "b", "i", "h1", "h2", "h3", "h4", "h5", "h6"}
+# A placeholder says a line or two ("Allow X content? ... View original post on X").
+MAX_PLACEHOLDER_TEXT = 1000
+LINK_CLIMB = 4  # levels from a link up to the placeholder around it
+
+
+def named_container(anchor):
+    """The nearest element within a few levels above a link whose names say it
+    embeds a post (a consent or lazy placeholder's fallback link), or None."""
+    node = anchor.getparent()
+    for _ in range(LINK_CLIMB):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        if node.tag not in _NOT_PLACEHOLDER:
+            kind = kind_of(node)
+            if (kind and EMBED_NAMES.search(kind) and not BUTTON_NAMES.search(kind)
+                    and "quote" not in kind.lower()):
+                return node
+        node = node.getparent()
+    return None
+
+
+_SOCIAL_NAMES = re.compile(TWEET_NAMES.pattern + r"|social", re.IGNORECASE)
+# How a consent placeholder names the platform it holds back ("Allow X content?").
+_NAMES_PLATFORM = re.compile(r"\bX\b|[Tt]witter|[Tt]weet")
+
+
+def fallback_link(container, ids: set, handle: str | None) -> Embed | None:
+    """The post of a placeholder that holds one status link and a line or two
+    naming the platform; an embed of something else (a video player) with a link
+    in its caption is not one."""
+    if len(ids) != 1 or container.xpath(".//iframe|.//video"):
+        return None
+    text = " ".join(container.text_content().split())
+    if len(text) > MAX_PLACEHOLDER_TEXT:
+        return None
+    if not (_SOCIAL_NAMES.search(kind_of(container)) or _NAMES_PLATFORM.search(text)):
+        return None
+    return _known(next(iter(ids)), handle)

@@ -71,7 +71,10 @@ def find(doc, embeds: list[Embed], elements: list, hints: Hints = Hints(),
         if el not in read:
             add(el, placeholders.placeholder(el))
     if hints.status:
-        _quote_blocks(doc, doc.xpath(_STATUS_ANCHORS), taken, add)
+        anchors = doc.xpath(_STATUS_ANCHORS)
+        _quote_blocks(doc, anchors, taken, add)
+        _fallback_links(anchors, add, lambda el: el in read or inside_taken.above(el) is not None
+                        or el in taken)
     for el, markup in kept.kept_markup(doc, hints.escaped) if depth < kept.MAX_DEPTH else ():
         for embed in _read_markup(markup, depth + 1):
             add(el, embed)
@@ -125,6 +128,26 @@ def _quote_blocks(doc, anchors: list, taken: set, add) -> None:
                 add(block, embed)
                 continue
         add(block, placeholders.quote_block(block))
+
+
+def _fallback_links(anchors: list, add, done) -> None:
+    """Consent and lazy placeholders that keep only a link to their post ("View
+    original post on X") inside an element named for an embed."""
+    containers: dict = {}
+    for a in anchors:
+        status = placeholders.status_in(a.get("href"))
+        if status is None or done(a):
+            continue
+        container = placeholders.named_container(a)
+        if container is not None:
+            ids, handles = containers.setdefault(container, (set(), set()))
+            ids.add(status[1])
+            handles.add(status[0])
+    nested = _ancestors(list(containers))
+    for container, (ids, handles) in containers.items():
+        if container not in nested:  # the innermost are read, each once: linear
+            handle = next(iter(handles)) if len(handles) == 1 else None
+            add(container, placeholders.fallback_link(container, ids, handle))
 
 
 def _ancestors(elements: list) -> set:
