@@ -77,6 +77,13 @@ CASES: dict[str, Case] = {
         tweet("1664293222609997832", "MetroTA", "Metro Transit Authority", None,
               "Extra trains tonight on the Red and Blue lines between 4 and 7 PM."),
     ], links=["https://t.co/Mu7Qp2LxA1"]),
+    # A newsletter platform's card (the platform's own created_at in its JSON), an
+    # embed service's iframe naming the post in its query; a tweet button's is no post.
+    "card_newsletter_json_embed_service.html": Case([
+        tweet("1709229317944397845", "CityParksDept", "City Parks", "2023-10-03",
+              "The new riverside path is open from the boathouse to Mill Lane. Bikes welcome!"),
+        tweet("1709591705809997846", "HillTrailPals"),
+    ]),
     "card_newsletter_no_id.html": Case([  # no id: kept as a plain-text tweet is
         tweet(None, "DrAmaraOkoye", "Dr. Amara Okoye", "2024-01-12",
               "New data: flu admissions fell 30% this week. Keep washing your hands, but the"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
+from datetime import datetime, timezone
 
 from ..model import Embed
 from .dates import parse_date
@@ -90,11 +91,12 @@ def card(el) -> Embed | None:
                         flags=re.IGNORECASE).strip() or None
     embed = Embed(platform="twitter", id=tweet_id, handle=handle, author=author,
                   text=text, form="card")
-    date_text = fields.get("date")
-    if date_text:
-        embed.date = parse_date(date_text) or _iso(date_text)
-        if embed.date and not _iso(date_text):
-            embed.date_text = date_text
+    for date_text in (fields.get("date"), parts.get("date")):
+        iso = _iso(date_text) if date_text else None
+        embed.date = iso or (parse_date(date_text) if date_text else None)
+        if embed.date:
+            embed.date_text = None if iso else date_text
+            break
     embed.links = find_links(text or "")
     _complete(embed)
     return embed
@@ -206,8 +208,17 @@ def _plain(text: str) -> str:
 
 
 def _iso(value: str) -> str | None:
-    m = re.match(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:$|[T ])", value.strip())
-    return m.group(1) if m else None
+    """The date of a machine-written time: ISO 8601, or the platform's own
+    created_at ("Tue Mar 21 20:50:14 +0000 2006")."""
+    value = value.strip()
+    m = re.match(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:$|[T ])", value)
+    if m:
+        return m.group(1)
+    try:
+        return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y").astimezone(
+            timezone.utc).strftime("%Y-%m-%d")
+    except ValueError:
+        return None
 
 
 def _parts(el) -> dict:

@@ -37,7 +37,10 @@ def may_hold_embed(data: bytes) -> bool:
         # Most occurrences are "twitter:" and "twitter.com/": one byte tells.
         if data[at + 7:at + 8] in (b"-", b"_", b".") and (
                 data.startswith(_AFTER_TWITTER, at)
-                or data.startswith(_TWITTER_PARTS, at + 8)):  # twitter-embed, twitter_card
+                or data.startswith(_TWITTER_PARTS, at + 8)  # twitter-embed, twitter_card
+                # a status URL percent-encoded in an embed service's query (embedly)
+                or (data.startswith(b".com%2", at + 7)
+                    and data.find(b"status%2", at, at + 48) > 0)):
             return True
         at = data.find(b"twitter", at + 7)
     if b"is-provider-x" in data or b"wp-block-embed-x" in data or b"x.com/embed/" in data:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from ..model import Embed
 from .html import _complete, _digits, element_lines
@@ -128,16 +129,13 @@ def _quoted_words(el) -> str | None:
     A status link inside the words ("she wrote in a post") keeps its words."""
     block = copy.deepcopy(el)
     block.tail = None
-    for node in block.xpath(".//cite|.//footer|.//figcaption|.//a[@href]"):
-        if node.getparent() is None:
-            continue
-        if node.tag != "a":
-            node.drop_tree()
-        elif status_in(node.get("href")):
-            if _is_credit(node):
+    try:
+        for node in block.xpath(".//cite|.//footer|.//figcaption|.//a[@href]"):
+            if node.getparent() is not None and (node.tag != "a" or (
+                    status_in(node.get("href")) and _is_credit(node))):
                 node.drop_tree()
-            else:
-                node.drop_tag()
+    except ValueError:  # joining the text around it made a string lxml refuses (controls)
+        return None
     text = "\n".join(element_lines(block)).strip()
     text = _CREDIT_DASH.sub("", text).strip()
     if len(text) > 1 and text[0] in _OPENING and text[-1] in _CLOSING and not any(
@@ -201,3 +199,23 @@ def fallback_link(container, ids: set, handle: str | None) -> Embed | None:
     if not (_SOCIAL_NAMES.search(kind_of(container)) or _NAMES_PLATFORM.search(text)):
         return None
     return _known(next(iter(ids)), handle)
+
+
+# An embed service's player (embedly, iframely) names the post in its query.
+_QUERY_KEYS = ("url", "src", "u", "link", "uri")
+
+
+def service_iframe(el) -> Embed | None:
+    """The post an embed service's iframe shows: a status URL in its src's query.
+    Twitter's own buttons (tweet_button, follow_button) carry URLs to share, not posts."""
+    src = el.get("src") or el.get("data-src") or ""
+    parts = urlsplit(src.strip())
+    if re.search(r"button|share|intent", parts.path, re.IGNORECASE):
+        return None
+    query = parse_qs(parts.query)
+    for key in _QUERY_KEYS:
+        for value in query.get(key, ()):
+            found = status_in(value)
+            if found:
+                return _known(found[1], found[0], "iframe")
+    return None

@@ -70,6 +70,8 @@ def find(doc, embeds: list[Embed], elements: list, hints: Hints = Hints(),
     for el in doc.xpath(_DATA_ATTRS):
         if el not in read:
             add(el, placeholders.placeholder(el))
+    for el in doc.xpath("//iframe[contains(@src, 'status') or contains(@data-src, 'status')]"):
+        add(el, placeholders.service_iframe(el))
     if hints.status:
         anchors = doc.xpath(_STATUS_ANCHORS)
         _quote_blocks(doc, anchors, taken, add)
