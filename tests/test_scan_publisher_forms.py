@@ -215,6 +215,17 @@ def test_cited_posts_leave_out_embedded_ones_and_furniture():
         ("1780000000000000000", "someone", "cited")]
 
 
+def test_fields_of_an_iframe_only_tweet_come_from_a_state_assigned_in_a_script():
+    state = ('window.__INITIAL_STATE__ = {"story": {"blocks": [{"kind": "tweet", "tweetId": '
+             '"1780000000000000000", "user": {"screen_name": "someone", "name": "Some One"}, '
+             '"text": "Words of the post"}, {"kind": "tweet", "tweetId": "1780000000000000009", '
+             '"text": "Not on this page"}]}};')
+    [embed] = scan('<div class="twitter-tweet twitter-tweet-rendered"><iframe data-tweet-id='
+                   f'"1780000000000000000" src="x"></iframe></div><script>{state}</script>').embeds
+    assert (embed.id, embed.handle, embed.author, embed.text) == (
+        "1780000000000000000", "someone", "Some One", "Words of the post")
+
+
 def test_a_publisher_page_built_to_be_slow_scans_in_linear_time():
     # Deeply nested quote blocks and cards, each linking a post, and thousands of
     # placeholders: every element is climbed to once, every subtree read once.

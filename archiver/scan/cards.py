@@ -262,12 +262,13 @@ def fill_from_page_data(doc, embeds: list[Embed]) -> None:
     wanted = {e.id: e for e in embeds if e.id and not e.text}
     if not wanted:
         return
-    for script in doc.xpath("//script[contains(@type, 'json') or @id='__NEXT_DATA__']"):
+    for script in doc.xpath("//script[not(@src)]"):
         text = script.text or ""
-        ids = [i for i in wanted if i in text]
-        if not ids:
+        # One pass for the numbers in the script, not one per tweet wanted: a page
+        # of many iframes and much data stays linear.
+        if wanted.keys().isdisjoint(_NUMBERS.findall(text)):
             continue
-        data = _loads(text)
+        data = _loads(text) if "json" in (script.get("type") or "") else _assigned(text)
         if data is None:
             continue
         for obj in _objects(data):
@@ -283,6 +284,18 @@ def fill_from_page_data(doc, embeds: list[Embed]) -> None:
             del wanted[embed.id]
             if not wanted:
                 return
+
+
+_NUMBERS = re.compile(r"[0-9]{1,20}")
+
+
+def _assigned(script: str):
+    """The JSON a script assigns to a global ("window.__INITIAL_STATE__ = {...};"),
+    or the script itself when it is JSON (__NEXT_DATA__ is typed so; others not)."""
+    start, end = script.find("{"), script.rfind("}")
+    if start < 0 or end < start:
+        return None
+    return _loads(script[start:end + 1])
 
 
 def _objects(data):
