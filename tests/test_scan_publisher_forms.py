@@ -226,6 +226,16 @@ def test_fields_of_an_iframe_only_tweet_come_from_a_state_assigned_in_a_script()
         "1780000000000000000", "someone", "Some One", "Words of the post")
 
 
+def test_half_a_surrogate_pair_in_the_pages_json_is_read_replaced():
+    data = ('{"tweet": {"id_str": "1780000000000000000", "text": "next \\ud800 data", '
+            '"user": {"screen_name": "carol", "name": "Carol \\udfff"}}}')
+    [embed] = scan('<iframe src="https://platform.twitter.com/embed/Tweet.html?'
+                   'id=1780000000000000000"></iframe><script id="__NEXT_DATA__" '
+                   f'type="application/json">{data}</script>').embeds
+    assert (embed.text, embed.author) == ("next \ufffd data", "Carol \ufffd")
+    embed.text.encode("utf-8")  # writable: no lone surrogate left
+
+
 def test_a_publisher_page_built_to_be_slow_scans_in_linear_time():
     # Deeply nested quote blocks and cards, each linking a post, and thousands of
     # placeholders: every element is climbed to once, every subtree read once.

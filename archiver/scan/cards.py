@@ -127,9 +127,24 @@ def _loads(text: str):
     if len(text) > MAX_JSON:
         return None
     try:
-        return json.loads(text)
+        return json.loads(text, object_hook=_replace_lone_surrogates)
     except (ValueError, RecursionError):
         return None
+
+
+# JSON may escape half a surrogate pair ("\ud800") alone: Python reads it as a code
+# point no encoder writes, so every string is mended as it is read.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(obj: dict) -> dict:
+    for key, value in obj.items():
+        if isinstance(value, str) and _LONE_SURROGATE.search(value):
+            obj[key] = _LONE_SURROGATE.sub("\ufffd", value)
+        elif isinstance(value, list):
+            obj[key] = [_LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v
+                        for v in value]
+    return obj
 
 
 _ID_KEYS = ("id_str", "tweet_id", "tweetId", "tweetID", "status_id", "statusId", "id")
