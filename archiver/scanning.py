@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .clean import storable
 from .errors import SourceError
 from .model import Article, Embed
 from .scan import feeds, scan_bytes
@@ -211,6 +212,20 @@ def _read(task: tuple, mark: Callable[[], None] = lambda: None, *, settings: Set
         return ("error", SourceError(name, f"the scanner failed: {type(exc).__name__}: {exc}"))
 
 
+def _storable(article: Article) -> Article:
+    """Every text the scanner read made storable, whatever reader it came from: JSON
+    inside a page may escape half a UTF-16 pair, which SQLite cannot hold."""
+    for embed in [*article.embeds, *article.cited]:
+        for name in ("id", "handle", "author", "date", "date_text", "text", "url"):
+            value = getattr(embed, name)
+            if value is not None:
+                setattr(embed, name, storable(value))
+        embed.links = [storable(link) for link in embed.links]
+    article.title = storable(article.title) if article.title else article.title
+    article.links = [storable(link) for link in article.links]
+    return article
+
+
 def _record(item, outcome: tuple, store: Store, workers: Workers):
     """(result, None) for an article, (None, urls) for a feed or sitemap."""
     kind = outcome[0]
@@ -226,6 +241,6 @@ def _record(item, outcome: tuple, store: Store, workers: Workers):
         outcome = _settled(item, next(workers.map([(item, False)], first=True)))
         if outcome[0] != "article":
             return _record(item, outcome, store, workers)
-    article = outcome[1]
+    article = _storable(outcome[1])
     recorded = store.record_article(article)
     return ScanResult.of(article, recorded.outcome), None

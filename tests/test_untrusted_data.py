@@ -275,3 +275,18 @@ def test_a_lone_surrogate_escaped_in_tcos_page_is_stored_replaced(run, archive, 
     conn = sqlite3.connect(archive / "archive.db")
     resolved, error = conn.execute("SELECT resolved, error FROM links").fetchone()
     assert (resolved, error) == ("https://example.com/a\ufffdb\U0001f600", None)
+
+
+def test_lone_surrogates_in_a_pages_json_data_are_stored_replaced(run, archive, tmp_path):
+    page = tmp_path / "data.html"
+    page.write_text(
+        '<html><body><iframe src="https://platform.twitter.com/embed/Tweet.html?'
+        'id=1800000000000000556"></iframe>'
+        '<script id="__NEXT_DATA__" type="application/json">{"props":{"tweet":{"id_str":'
+        '"1800000000000000556","text":"next \\ud800 data","user":{"screen_name":"carol",'
+        '"name":"Carol \\udfff"}}}}</script></body></html>')
+    proc = run("scan", str(page), "--json", check_json=True)
+    assert proc.returncode == 0, proc.stderr_text
+    conn = sqlite3.connect(archive / "archive.db")
+    stored = conn.execute("SELECT text, author FROM posts").fetchall()
+    assert all("\ud800" not in (t or "") and "\udfff" not in (a or "") for t, a in stored)
