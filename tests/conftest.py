@@ -40,3 +40,16 @@ def run(archive, tmp_path):
         return proc
 
     return run
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB tmpfs, for filling the disk under a run; skipped where mount is not allowed."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+                          capture_output=True)
+    if proc.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True)

@@ -123,18 +123,6 @@ def test_two_jobs_started_together_on_a_new_folder_never_crash(tmp_path):
         assert migrations(archive) == ALL_MIGRATIONS
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    mount = tmp_path / "small"
-    mount.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                          capture_output=True)
-    if proc.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
-
-
 def test_a_full_disk_while_creating_is_one_line_and_the_archive_opens_later(run, small_disk,
                                                                            article):
     archive = small_disk / "archive"

@@ -82,18 +82,6 @@ def test_a_url_source_that_fails_says_why_once(run, archive, standin):
         assert "HTTPConnectionPool" not in reason and len(reason) < 300
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    mount = tmp_path / "small"
-    mount.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
-                          capture_output=True)
-    if proc.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
-
-
 def test_a_disk_filling_up_mid_fetch_is_one_line_on_the_terminal(standin, env, tmp_path,
                                                                   small_disk):
     """Pages are in flight when the disk fills: the browser goes with the run, and

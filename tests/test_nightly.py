@@ -329,18 +329,6 @@ def test_an_archive_that_cannot_be_written_is_a_clear_error(run, tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    mount = tmp_path / "small"
-    mount.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
-                          capture_output=True)
-    if proc.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
-
-
 def test_a_full_disk_is_a_clear_error_and_the_database_stays_whole(standin, env, tmp_path,
                                                                    small_disk):
     archive = small_disk / "archive"
