@@ -106,14 +106,14 @@ def _lookup(conn: sqlite3.Connection, handle: str, since: str | None, until: str
         params.append(fts_query(search))
     sql.append("ORDER BY p.date IS NULL, p.date DESC, CAST(p.id AS INTEGER) DESC, p.pk DESC")
     posts = conn.execute(" ".join(sql), params).fetchall()
-    return [_record(conn, post) for post in posts]
-
-
-def _record(conn: sqlite3.Connection, post: sqlite3.Row) -> dict:
-    pk = post["pk"]
     # Archives made before articles could cite a post have no role: all embedded.
     role = "ap.role" if "role" in {r[1] for r in conn.execute(
         "PRAGMA table_info(article_posts)")} else "'embedded'"
+    return [_record(conn, post, role) for post in posts]
+
+
+def _record(conn: sqlite3.Connection, post: sqlite3.Row, role: str) -> dict:
+    pk = post["pk"]
     articles: dict[str, list[str]] = {"embedded": [], "cited": []}
     for source, how in conn.execute(
         f"SELECT a.source, coalesce({role}, 'embedded') FROM article_posts ap"

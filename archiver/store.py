@@ -342,7 +342,13 @@ class Store:
                 "article_posts", "post_pk", article_id,
                 {pk: {"position": i, "role": role} for i, (pk, role) in enumerate(roles.items())},
             )
-            for pk in [*roles, *gone]:
+            # Being embedded outranks being cited, which outranks being only quoted;
+            # a post this article no longer shows is judged again from what is left.
+            for pk, role in roles.items():
+                self.conn.execute(
+                    "UPDATE posts SET role = ? WHERE pk = ? AND role IS NOT 'embedded'"
+                    " AND role IS NOT ?", (role, pk, role))
+            for pk in gone:
                 self.conn.execute(f"UPDATE posts SET role = {POST_ROLE} WHERE pk = ?", (pk,))
             codes = [self._upsert_link(link) for link in article.links]
             self._replace_children("article_links", "code", article_id, {c: {} for c in codes})
