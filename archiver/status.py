@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from .lookup import ArchiveMissing, ArchiveUnreadable, open_readonly
-from .store import MIGRATIONS
+from .schema import MIGRATIONS
 
 __all__ = ["ArchiveMissing", "ArchiveUnreadable", "archive_status"]
 

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 import sqlite_utils
 
-from archiver.store import MIGRATIONS
+from archiver.schema import MIGRATIONS
 from standin import StandIn, Tweet
 
 ALL_MIGRATIONS = [name for name, _ in MIGRATIONS]

@@ -7,7 +7,8 @@ import sqlite_utils
 
 from archiver.model import Article, Embed
 from archiver.scan import scan_bytes
-from archiver.store import MIGRATIONS, Store
+from archiver.schema import MIGRATIONS
+from archiver.store import Store
 from conftest import SEED
 
 CONTENT_TABLES = [
