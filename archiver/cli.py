@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import functools
 import sys
-import textwrap
 
 import click
+
+from .cli_output import Reporter, format_article, format_posts, format_status, show
 
 # Exit codes (documented in the README).
 EXIT_OK = 0
@@ -21,13 +22,6 @@ EXIT_LOCKED = 4
 EXIT_CRASH = 5  # an unexpected exception: a bug, reported with its traceback
 EXIT_PIPE = 141  # the reader of our output went away (as a shell reports SIGPIPE)
 # 130 after Ctrl-C, 143 after SIGTERM: see archiver/interrupt.py.
-
-
-def show(text: str) -> str:
-    """Outside text made harmless for a terminal (escapes stay visible, never act)."""
-    from .clean import printable
-
-    return printable(text, keep_newlines=True)
 
 
 def fail(message: str, code: int = EXIT_FATAL):
@@ -191,10 +185,10 @@ def _progress():
     if not sys.stderr.isatty():
         return None
 
-    def show(done: int, total: int | None) -> None:
+    def count(done: int, total: int | None) -> None:
         click.echo(f"\r{done}/{total or '?'} sources", err=True, nl=False)
 
-    return show
+    return count
 
 
 def _emitter(fmt):
@@ -204,71 +198,9 @@ def _emitter(fmt):
         if fmt == "nl":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         elif fmt is None and not quiet and not result.error:  # errors go to stderr once
-            click.echo(show(_format_article(result)))
+            click.echo(show(format_article(result)))
 
     return emit
-
-
-def _format_article(result) -> str:
-    if result.error:
-        return f"{result.source}: failed: {result.error}"
-    head = f"{result.source}: {len(result.embeds)} embeds, {len(result.links)} links"
-    if result.title:
-        head += f" - {result.title}"
-    lines = [head]
-    for e in result.embeds:
-        parts = [e.platform, f"@{e.handle}" if e.handle else "(handle unknown)"]
-        if e.author:
-            parts.append(f"({e.author})")
-        parts += [e.date or "(no date)", f"id {e.id}" if e.id else "(id unknown)"]
-        lines.append("  " + " ".join(parts))
-    for warning in result.warnings:
-        lines.append(f"  warning: {warning}")
-    return "\n".join(lines)
-
-
-class Reporter:
-    """Progress on stderr: a status line on a terminal, a line per event otherwise,
-    nothing but errors with --quiet."""
-
-    def __init__(self, quiet: bool):
-        self.quiet = quiet
-        self.tty = sys.stderr.isatty()
-        self.counts: dict[str, int] = {}
-        self.stage, self.total, self.done_in_stage = "", 0, 0
-
-    def __call__(self, event: dict) -> None:
-        kind = event.get("event")
-        if self.quiet:
-            return
-        if kind == "plan":
-            if self.tty and self.done_in_stage:
-                click.echo("", err=True)
-            self.stage, self.total, self.done_in_stage = event["stage"], event["total"], 0
-            return
-        if kind not in ("link", "post", "recheck", "refresh"):
-            return
-        key = f"{kind}s {event.get('outcome')}"
-        self.counts[key] = self.counts.get(key, 0) + 1
-        self.done_in_stage += 1
-        if self.tty:
-            width = 30
-            filled = width * self.done_in_stage // max(self.total, 1)
-            outcomes = ", ".join(f"{n} {k.split(' ', 1)[1]}" for k, n in sorted(
-                self.counts.items()) if k.startswith(kind))
-            click.echo(f"\r\x1b[K{self.stage:<8} [{'#' * filled}{'.' * (width - filled)}]"
-                       f" {self.done_in_stage}/{self.total}  {outcomes}", err=True, nl=False)
-        elif kind == "link":
-            click.echo(show(f"link {event['code']}: {event['error'] or event['resolved']}"),
-                       err=True)
-        else:
-            who = f" @{event['handle']}" if event.get("handle") else ""
-            click.echo(show(f"{kind} {event['post'] or '?'}{who}: {event['outcome']}"
-                            f" ({event.get('reason')})"), err=True)
-
-    def done(self) -> None:
-        if self.tty and self.counts and not self.quiet:
-            click.echo("", err=True)
 
 
 def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=None,
@@ -292,7 +224,7 @@ def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=
         if result.error:
             click.echo(f"Error: {show(result.source)}: {show(result.error)}", err=True)
         elif not quiet and not reporter.tty:
-            click.echo(show(_format_article(result)), err=True)
+            click.echo(show(format_article(result)), err=True)
 
     try:
         result = run_job(settings, command, specs, fetch=fetch, recheck_days=recheck,
@@ -404,24 +336,7 @@ def status(ctx, fmt):
     if fmt:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2 if fmt == "json" else None))
         return
-    click.echo(f"Archive: {data['archive']}")
-    click.echo(f"Articles: {data['articles']} ({data['source_failures']} sources failed)")
-    click.echo("Posts: " + ", ".join(f"{n} {k}" for k, n in data["posts"].items()))
-    click.echo(f"Links: {data['links']['resolved']} resolved, {data['links']['failed']} failed,"
-               f" {data['links']['pending']} pending")
-    if data["upgrade_pending"]:
-        click.echo("Made by an older archiver: the next run, fetch or scan upgrades it"
-                   f" ({', '.join(data['upgrade_pending'])}).")
-    if data["due"]["posts"] is not None:
-        click.echo(f"Due now: {data['due']['posts']} posts, {data['due']['links']} links;"
-                   f" waiting for --retry-failed: {data['due']['exhausted']}")
-    if data["due"]["next_at"]:
-        click.echo(f"Next retry due at {data['due']['next_at']}")
-    for r in data["runs"]:
-        state = ("running or interrupted" if r["ended_at"] is None
-                 else f"exit {r['exit_code']}")
-        click.echo(f"Run {r['id']} {r['command']} {r['started_at']} - {r['ended_at'] or '?'}:"
-                   f" {state}")
+    click.echo(show(format_status(data)))
 
 
 @cli.command()
@@ -456,7 +371,7 @@ def lookup(ctx, handle, fmt, since, until, search):
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
     else:
-        click.echo(show(_format_posts(records, handle)))
+        click.echo(show(format_posts(records, handle)))
 
 
 @cli.command()
@@ -509,35 +424,6 @@ def _date_option(name: str, value: str | None) -> str | None:
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)",
                                  param_hint=name) from None
-
-
-def _format_posts(records: list[dict], handle: str) -> str:
-    if not records:
-        return f"No posts archived for @{handle.lstrip('@')}."
-    width = 78
-    out = []
-    for r in records:
-        out.append(
-            f"{r['date'] or '????-??-??'}  @{r['handle']}  {r['author'] or ''}  "
-            f"[{r['status']}{': ' + r['status_reason'] if r['status_reason'] else ''}]"
-        )
-        out.append(f"  {r['url'] or 'id not known yet'}")
-        for para in (r["text"] or "(no text preserved)").split("\n"):
-            out.extend(textwrap.wrap(para, width, initial_indent="  | ", subsequent_indent="  | "))
-        if r["live_text"] and r["live_text"] != r["text"]:
-            out.append("  live text differs:")
-            for para in r["live_text"].split("\n"):
-                out.extend(textwrap.wrap(para, width, initial_indent="  > ",
-                                         subsequent_indent="  > "))
-        for source in r["articles"]:
-            out.append(f"  in: {source}")
-        for source in r["cited_in"]:
-            out.append(f"  cited in: {source}")
-        for s in r["snapshots"]:
-            out.append(f"  capture: {s['kind']} {s['path']} ({s['captured_at']})")
-        out.append("")
-    out.append(f"{len(records)} post{'s' if len(records) != 1 else ''}")
-    return "\n".join(out)
 
 
 if __name__ == "__main__":
