@@ -36,18 +36,11 @@ def storable_json(value):
     return value
 
 
-def printable(value: str, keep_newlines: bool = False) -> str:
-    """The string with terminal controls shown as escapes (ESC as \\x1b), never acted on.
-
-    Tabs stay; newlines stay only when asked for (multi-line text shown as such).
-    """
+def printable(value: str) -> str:
+    """The string with terminal controls shown as escapes (ESC as \\x1b), never acted
+    on; tabs and newlines stay (multi-line text is shown as such)."""
     def escape(m: re.Match) -> str:
-        char = m.group(0)
-        if keep_newlines and char == "\n":
-            return char
-        code = ord(char)
+        code = ord(m.group(0))
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    if keep_newlines:
-        return _UNPRINTABLE.sub(escape, storable(value))
-    return _UNPRINTABLE.sub(escape, storable(value).replace("\n", "\\n").replace("\r", "\\r"))
+    return _UNPRINTABLE.sub(escape, storable(value))

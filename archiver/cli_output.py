@@ -14,7 +14,7 @@ from .clean import printable
 
 def show(text: str) -> str:
     """Outside text made harmless for a terminal (escapes stay visible, never act)."""
-    return printable(text, keep_newlines=True)
+    return printable(text)
 
 
 def format_article(result) -> str:

@@ -18,6 +18,7 @@ import json
 import re
 from datetime import datetime, timezone
 
+from ..clean import storable_json
 from ..model import Embed
 from .dates import parse_date
 from .html import _complete, _digits, element_lines
@@ -127,24 +128,11 @@ def _loads(text: str):
     if len(text) > MAX_JSON:
         return None
     try:
-        return json.loads(text, object_hook=_replace_lone_surrogates)
+        # JSON may escape half a surrogate pair ("\ud800") alone, which no encoder
+        # writes: every string is mended as it is read.
+        return storable_json(json.loads(text))
     except (ValueError, RecursionError):
         return None
-
-
-# JSON may escape half a surrogate pair ("\ud800") alone: Python reads it as a code
-# point no encoder writes, so every string is mended as it is read.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _replace_lone_surrogates(obj: dict) -> dict:
-    for key, value in obj.items():
-        if isinstance(value, str) and _LONE_SURROGATE.search(value):
-            obj[key] = _LONE_SURROGATE.sub("\ufffd", value)
-        elif isinstance(value, list):
-            obj[key] = [_LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v
-                        for v in value]
-    return obj
 
 
 _ID_KEYS = ("id_str", "tweet_id", "tweetId", "tweetID", "status_id", "statusId", "id")
