@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 from dataclasses import dataclass, field
 
 from .browser import find_browser, launch_args
@@ -16,29 +15,14 @@ from .capture_guard import CaptureGuard
 from .errors import ArchiverError
 from .evidence import Piece
 from .net import AddressGuard, trusted_hosts
+from .platforms import EmbedPage
 
-# The embed page builds the post by script after load: wait for its card (the
-# article holding author, text and media) to be laid out with a size and words.
-RENDERED = """() => {
-  const el = document.querySelector('article')
-    || document.querySelector('[data-testid="tweetText"]');
-  if (!el) return false;
-  const box = el.getBoundingClientRect();
-  return box.width > 0 && box.height > 0 && (el.innerText || '').trim().length > 0;
-}"""
 IMAGES_DONE = """() => Array.from(document.images).every(img => img.complete)"""
 IMAGES_WAIT = 5  # seconds the card's images may take; a post without them is still captured
 DEADLINE_SLACK = 10  # seconds, over the sum of the capture's waits
 CLOSE_GRACE = 10  # seconds a context or browser may take to close before it is given up
 LAUNCH_GRACE = 60
 EXCERPT_CHARS = 120  # of a page's own words quoted in a failure's reason
-_NOT_THE_POST = re.compile(
-    r"this (post|tweet) is unavailable|this (post|tweet) (was|has been) deleted|"
-    r"doesn[’']t exist|something went wrong|log in to x|sign up for x",
-    re.IGNORECASE,
-)
-
-
 # What Playwright's pending calls are failed with when its driver process is gone:
 # Ctrl-C on a terminal reaches the whole process group, the driver included.
 DRIVER_GONE = "Connection closed while reading from the driver"
@@ -204,15 +188,18 @@ class Capturer:
             result.error = f"browser error: {excerpt(str(exc).splitlines()[0], 200)}"
         return result
 
-    async def capture(self, url: str) -> Capture:
+    async def capture(self, page: EmbedPage) -> Capture:
+        """The embed page as a reader's browser showed it, once the platform's own
+        sign that the post rendered is there."""
         return await self._within_deadline(
-            lambda context: self._capture_page(context, url),
+            lambda context: self._capture_page(context, page),
             viewport={"width": 640, "height": 900}, device_scale_factor=1,
             service_workers="block",
             accept_downloads=False,  # a page offering files gets none saved to our disk
+            extra_http_headers=dict(page.headers) or None,
         )
 
-    async def _capture_page(self, context, url: str) -> Capture:
+    async def _capture_page(self, context, embed: EmbedPage) -> Capture:
         from playwright.async_api import Error as PlaywrightError
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -221,6 +208,7 @@ class Capturer:
         result.blocked = guard.blocked
         try:
             await guard.attach(context)
+            url = embed.url
             page = guard.page = await context.new_page()
             page.set_default_timeout(self.timeout_ms)
             response = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
@@ -229,7 +217,7 @@ class Capturer:
                 result.error = f"embed page answered HTTP {response.status}"
                 return result
             try:
-                await page.wait_for_function(RENDERED, timeout=self.render_timeout_ms)
+                await page.wait_for_function(embed.rendered, timeout=self.render_timeout_ms)
             except PlaywrightTimeout:
                 text = (await page.inner_text("body")) if await page.query_selector(
                     "body") else ""
@@ -239,9 +227,8 @@ class Capturer:
                 )
                 return result
             body_text = await page.inner_text("body")
-            if _NOT_THE_POST.search(body_text) and not await page.query_selector(
-                '[data-testid="tweetText"]'
-            ):
+            if embed.gone and embed.gone.search(body_text) and not (
+                    embed.present and await page.query_selector(embed.present)):
                 result.error = f"the embed page shows no post: {excerpt(body_text)}"
                 return result
             with contextlib.suppress(PlaywrightTimeout):

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PARTIAL_SUFFIX = ".partial"
-_SAFE_ID = re.compile(r"^[0-9]{1,20}$")
+# One path segment, whatever the platform's ids look like: no separators, no dot
+# first (no ".."), nothing a file system or a shell would read specially.
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@=+-]{0,159}$")
 _SAFE_PLATFORM = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
@@ -45,9 +47,16 @@ class Written:
 
 def capture_folder(archive_dir: Path, platform: str, post_id: str, stamp: str) -> Path:
     """The folder for one capture, built only from validated parts."""
-    if not _SAFE_PLATFORM.match(platform) or not _SAFE_ID.match(post_id):
+    from . import platforms
+
+    try:
+        known = platforms.get(platform) if _SAFE_PLATFORM.match(platform) else None
+    except KeyError:
+        known = None
+    folder = known.folder_name(post_id) if known and known.valid_id(post_id) else ""
+    if not _SAFE_ID.match(folder) or ".." in folder:
         raise ValueError(f"unsafe capture path parts: {platform!r}, {post_id!r}")
-    return archive_dir / "snapshots" / platform / post_id / stamp
+    return archive_dir / "snapshots" / platform / folder / stamp
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from . import clock
-from .sources.compare import texts_differ
+from . import clock, platforms
 from .store import Store, dumps
 
 
@@ -78,11 +77,11 @@ class FetchLedger:
             (since,),
         ).fetchall()
 
-    def unsettled_texts_with_status_urls(self) -> list[tuple]:
-        """(pk, id, text) of posts not settled yet whose text writes out a status URL."""
+    def unsettled_texts_with_urls(self) -> list[tuple]:
+        """(pk, id, text) of posts not settled yet whose text writes out a URL."""
         return self.conn.execute(
             "SELECT pk, id, text FROM posts WHERE status IN ('pending', 'failed')"
-            " AND text LIKE '%/status%'"
+            " AND text LIKE '%//%'"
         ).fetchall()
 
     def earlier_run_unfinished(self) -> bool:
@@ -180,10 +179,10 @@ class FetchLedger:
         """
         with self.conn:
             row = self.conn.execute(
-                "SELECT status, text, coalesce(attempts, 0), gone_since FROM posts WHERE pk = ?",
-                (pk,),
+                "SELECT status, text, coalesce(attempts, 0), gone_since, platform FROM posts"
+                " WHERE pk = ?", (pk,),
             ).fetchone()
-            old_status, preserved, attempts, gone_since = row
+            old_status, preserved, attempts, gone_since, platform = row
             if data is not None:
                 self.conn.execute(
                     "UPDATE posts SET live_text = ?, author = coalesce(author, ?),"
@@ -194,7 +193,8 @@ class FetchLedger:
                      (data.created_at or "")[:10] or None,
                      dumps(data.media) if data.media else None,
                      dumps(data.edit_info) if data.edit_info else None,
-                     int(texts_differ(preserved, data.text, data.truncated) or data.is_edited),
+                     int(platforms.get(platform).texts_differ(preserved, data.text, data.truncated)
+                         or data.is_edited),
                      int(data.truncated), data.source, pk),
                 )
             if recheck and status == "failed":

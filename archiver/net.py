@@ -101,8 +101,7 @@ class Answer:
 
 def trusted_hosts(settings: Settings) -> set[str]:
     hosts = set()
-    for template in (settings.tco_url, settings.embed_url, settings.syndication_url,
-                     settings.oembed_url, settings.status_url):
+    for template in (t for section in settings.endpoints.values() for t in section.values()):
         host = urlsplit(template.replace("{", "").replace("}", "")).hostname
         if host:
             hosts.add(host.lower())

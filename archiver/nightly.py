@@ -11,9 +11,9 @@ from pathlib import Path
 
 from . import clock, interrupt
 from .errors import ArchiveError, ArchiverError
+from .fetch import Fetcher, FetchReport
 from .jobs import ArchiveLock, Job
 from .ledger import Schedule
-from .runner import Fetcher, FetchReport
 from .scanning import ScanReport, ScanResult, scan_sources
 from .settings import Settings
 from .store import Store

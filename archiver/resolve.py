@@ -78,8 +78,9 @@ def _unwrap_warning(url: str) -> str:
 
 def resolve(client: Client, code: str) -> Resolution:
     result = Resolution(code)
-    tco_host = urlsplit(client.settings.tco_url.replace("{code}", code)).netloc.lower()
-    url = client.settings.tco_url.format(code=code)
+    template = client.settings.endpoint("twitter", "tco_url")
+    tco_host = urlsplit(template.replace("{code}", code)).netloc.lower()
+    url = template.format(code=code)
     seen: set[str] = set()
     for hop_number in range(MAX_HOPS + 1):
         if url in seen:

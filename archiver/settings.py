@@ -1,14 +1,16 @@
 """Settings: defaults, then archiver.toml, then ARCHIVER_* environment variables.
 
-Endpoints are URL templates so tests (and users behind a mirror) can point
-them anywhere.
+General settings sit at the top of archiver.toml; each platform's endpoints sit
+in a section of their own (`[twitter]`, `[bluesky]` ...), in the environment as
+ARCHIVER_<PLATFORM>_<NAME>. Endpoints are URL templates so tests (and users
+behind a mirror) can point them anywhere.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 try:
@@ -24,11 +26,6 @@ CONFIG_NAME = "archiver.toml"
 @dataclass
 class Settings:
     archive: str = "archive"
-    tco_url: str = "https://t.co/{code}"
-    embed_url: str = "https://platform.twitter.com/embed/Tweet.html?id={id}"
-    syndication_url: str = "https://cdn.syndication.twimg.com/tweet-result?id={id}&token={token}"
-    oembed_url: str = "https://publish.twitter.com/oembed?url={url}"
-    status_url: str = "https://x.com/{handle}/status/{id}"
     browser: str = ""
     concurrency: int = 4
     timeout: float = 20.0
@@ -42,6 +39,12 @@ class Settings:
     host_rate: float = 10.0  # requests per second to any one host
     host_429_limit: int = 3  # a host still answering 429 after retries this often stops for the run
     now: str = ""  # pretend it is this UTC time (ISO 8601): for testing schedules
+    # platform -> endpoint name -> URL template; every platform's defaults unless set
+    endpoints: dict = field(default_factory=lambda: _default_endpoints())
+
+    def endpoint(self, platform: str, name: str) -> str:
+        """The URL template of one of a platform's endpoints."""
+        return self.endpoints[platform][name]
 
     @property
     def max_source_bytes(self) -> int:
@@ -98,12 +101,13 @@ def load(config: str | os.PathLike | None = None, env: dict | None = None) -> Se
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ArchiverError(f"cannot read {path}: {exc}") from exc
         values.update({str(k).lower(): v for k, v in data.items()})
-    known = {f.name: f for f in fields(Settings)}
+    known = {f.name: f for f in fields(Settings) if f.name != "endpoints"}
     for name in known:
         key = f"ARCHIVER_{name.upper()}"
         if env.get(key):
             values[name] = env[key]
     settings = Settings()
+    _load_endpoints(settings, values, env, path)
     for name, raw in values.items():
         if name not in known:
             raise ArchiverError(
@@ -111,14 +115,6 @@ def load(config: str | os.PathLike | None = None, env: dict | None = None) -> Se
             )
         kind = type(getattr(settings, name))
         setattr(settings, name, _coerce(name, raw, kind) if kind is not str else str(raw))
-    for name, fields_needed in TEMPLATES.items():
-        template = getattr(settings, name)
-        missing = [f for f in fields_needed if "{" + f + "}" not in template]
-        if missing or not template.startswith(("http://", "https://")):
-            raise ArchiverError(
-                f"setting {name.upper()}: {template!r} must be an http(s) URL holding "
-                + ", ".join("{" + f + "}" for f in fields_needed)
-            )
     if settings.now:
         from .clock import parse
 
@@ -129,7 +125,47 @@ def load(config: str | os.PathLike | None = None, env: dict | None = None) -> Se
     return settings
 
 
-TEMPLATES = {
-    "tco_url": ("code",), "embed_url": ("id",), "syndication_url": ("id", "token"),
-    "oembed_url": ("url",), "status_url": ("handle", "id"),
-}
+def _default_endpoints() -> dict:
+    from . import platforms
+
+    return {p.name: {name: e.default for name, e in p.endpoints.items()}
+            for p in platforms.all_platforms()}
+
+
+# Twitter's endpoints were top-level settings before there were other platforms:
+# those names (TCO_URL, EMBED_URL, ...) still set them.
+_TOP_LEVEL_ALIASES = {"twitter": ("tco_url", "embed_url", "syndication_url", "oembed_url",
+                                  "status_url")}
+
+
+def _load_endpoints(settings: Settings, values: dict, env, path: Path) -> None:
+    """Each platform's section of the file, then its environment variables; every
+    template checked to be an http(s) URL holding the fields it needs."""
+    from . import platforms
+
+    for platform in platforms.all_platforms():
+        section = values.pop(platform.name, None)
+        if section is not None and not isinstance(section, dict):
+            raise ArchiverError(f"{path}: {platform.name} must be a section ([{platform.name}])")
+        chosen = {str(k).lower(): v for k, v in (section or {}).items()}
+        unknown = sorted(set(chosen) - set(platform.endpoints))
+        if unknown:
+            raise ArchiverError(
+                f"unknown setting {unknown[0]!r} in [{platform.name}] of {path} (known: "
+                + ", ".join(sorted(platform.endpoints)) + ")")
+        for alias in _TOP_LEVEL_ALIASES.get(platform.name, ()):
+            if alias in values:
+                chosen.setdefault(alias, values.pop(alias))
+            if env.get(f"ARCHIVER_{alias.upper()}"):
+                chosen[alias] = env[f"ARCHIVER_{alias.upper()}"]
+        for name, endpoint in platform.endpoints.items():
+            variable = f"ARCHIVER_{platform.name.upper()}_{name.upper()}"
+            if env.get(variable):
+                chosen[name] = env[variable]
+            template = str(chosen.get(name, endpoint.default))
+            missing = [f for f in endpoint.fields if "{" + f + "}" not in template]
+            if missing or not template.startswith(("http://", "https://")):
+                raise ArchiverError(
+                    f"setting {variable}: {template!r} must be an http(s) URL holding "
+                    + ", ".join("{" + f + "}" for f in endpoint.fields))
+            settings.endpoints[platform.name][name] = template

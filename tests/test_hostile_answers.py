@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from archiver.net import MAX_RETRY_AFTER, Client
-from archiver.settings import Settings
+from archiver.settings import load as load_settings
 from standin import StandIn, Tweet
 
 
@@ -57,8 +57,8 @@ def test_retry_after_waits_at_most_the_cap_and_nan_waits_the_backoff(standin, re
     standin.add_article("limited", "<html><title>x</title></html>")
     standin.fault("article", "rate_limited", retry_after=retry_after, times=1)
     slept = []
-    settings = Settings(**{k.lower(): v for k, v in standin.settings().items()},
-                        host_rate=1e6)  # no politeness pause among the sleeps
+    settings = load_settings(env=standin.env())
+    settings.host_rate = 1e6  # no politeness pause among the sleeps
     client = Client(settings, backoff=0.5, sleep=slept.append)
     answer = client.get(standin.article_url("limited"))
     assert answer.status == 200

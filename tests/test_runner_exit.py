@@ -3,7 +3,7 @@
 import asyncio
 import time
 
-from archiver.runner import run_bounded
+from archiver.fetch import run_bounded
 
 
 async def _stubborn():

@@ -6,15 +6,18 @@ import json
 import pytest
 
 from archiver.net import Answer, Client
+from archiver.platforms import twitter
+from archiver.platforms.base import Finding, PostData
+from archiver.platforms.twitter import syndication
+from archiver.platforms.twitter.classify import classify
+from archiver.platforms.twitter.token import js_to_radix_string, syndication_token
 from archiver.resolve import html_target, resolve
-from archiver.settings import Settings
-from archiver.sources import oembed, syndication
-from archiver.sources.classify import classify
-from archiver.sources.compare import texts_differ
-from archiver.sources.token import js_to_radix_string, syndication_token
+from archiver.settings import load as load_settings
+from archiver.sources import oembed
 from conftest import FIXTURES
 from standin import StandIn
 
+texts_differ = twitter.PLATFORM.texts_differ
 TOKENS = json.loads((FIXTURES / "syndication_tokens.json").read_text())
 
 
@@ -47,7 +50,7 @@ def test_tco_answering_a_browser_with_html_is_followed():
     with StandIn() as standin:
         standin.add_article("story", "<html><title>S</title></html>")
         standin.add_link("BrOwSeR123", "/articles/story")
-        settings = Settings(**{k.lower(): v for k, v in standin.settings().items()})
+        settings = load_settings(env=standin.env())
         client = Client(settings)
         client.session.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64)"
         result = resolve(client, "BrOwSeR123")
@@ -121,7 +124,7 @@ def test_oembed_html_is_read_with_the_scanner():
     assert forbidden.kind == "unavailable" and "not authorized" in forbidden.reason
 
 
-F = syndication.Finding
+F = Finding
 
 
 @pytest.mark.parametrize("synd, oemb, status", [
@@ -130,8 +133,8 @@ F = syndication.Finding
     (F("error", "s429"), F("not_found", "o404"), "failed"),
     (F("not_found", "s404"), F("unavailable", "o403"), "unavailable"),
     (F("unavailable", "tomb"), F("not_found", "o404"), "unavailable"),
-    (F("unavailable", "tomb"), F("found", "ok", syndication.PostData("1")), "archived"),
-    (F("found", "ok", syndication.PostData("1")), F("error", "o500"), "archived"),
+    (F("unavailable", "tomb"), F("found", "ok", PostData("1")), "archived"),
+    (F("found", "ok", PostData("1")), F("error", "o500"), "archived"),
     (F("error", "s500"), F("error", "o500"), "failed"),
 ])
 def test_classification_needs_both_sources_to_say_deleted(synd, oemb, status):

@@ -120,15 +120,16 @@ def test_token_matches_node_for_random_ids():
 
 def test_settings_and_env_point_at_the_stand_in(s):
     st = s.settings()
-    assert set(st) == {"TCO_URL", "EMBED_URL", "SYNDICATION_URL", "OEMBED_URL", "STATUS_URL"}
+    assert set(st) == {"TWITTER_TCO_URL", "TWITTER_EMBED_URL", "TWITTER_SYNDICATION_URL",
+                       "TWITTER_OEMBED_URL", "TWITTER_STATUS_URL"}
     assert all(v.startswith(s.url + "/") for v in st.values())
     assert s.env() == {f"ARCHIVER_{k}": v for k, v in st.items()}
-    assert get(st["TCO_URL"].format(code="Ab3dE5gH7j"), headers=CURL).status_code == 301
-    url = st["SYNDICATION_URL"].format(id=ID, token=syndication_token(ID))
+    assert get(st["TWITTER_TCO_URL"].format(code="Ab3dE5gH7j"), headers=CURL).status_code == 301
+    url = st["TWITTER_SYNDICATION_URL"].format(id=ID, token=syndication_token(ID))
     assert get(url).json()["id_str"] == ID
-    status = st["STATUS_URL"].format(handle="jack", id=ID)
-    assert get(st["OEMBED_URL"].format(url=quote(status, safe=""))).json()["author_name"]
-    assert get(st["EMBED_URL"].format(id=ID)).status_code == 200
+    status = st["TWITTER_STATUS_URL"].format(handle="jack", id=ID)
+    assert get(st["TWITTER_OEMBED_URL"].format(url=quote(status, safe=""))).json()["author_name"]
+    assert get(st["TWITTER_EMBED_URL"].format(id=ID)).status_code == 200
     assert "Log in" in get(status).text
 
 

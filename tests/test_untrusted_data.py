@@ -55,7 +55,7 @@ def network():
 
 def settings(standin, answers):
     return {**standin.env(), "ARCHIVER_TIMEOUT": "5",
-            "ARCHIVER_SYNDICATION_URL": f"{answers.url}/tweet-result?id={{id}}&token={{token}}"}
+            "ARCHIVER_TWITTER_SYNDICATION_URL": f"{answers.url}/tweet-result?id={{id}}&token={{token}}"}
 
 
 def article(tmp_path, post_id=POST, handle="someone", title="Story", text="Preserved words"):

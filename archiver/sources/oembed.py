@@ -8,7 +8,7 @@ from ..clean import storable_json
 from ..net import Answer
 from ..scan import html as tweet_markup
 from ..scan.urls import parse_status_url
-from .syndication import Finding, PostData
+from ..platforms.base import Finding, PostData
 
 
 def read(answer: Answer, tweet_id: str) -> Finding:

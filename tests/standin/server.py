@@ -72,11 +72,11 @@ class StandIn:
 
     def settings(self) -> dict[str, str]:
         return {
-            "TCO_URL": f"{self.url}/tco/{{code}}",
-            "EMBED_URL": f"{self.url}/embed/Tweet.html?id={{id}}",
-            "SYNDICATION_URL": f"{self.url}/tweet-result?id={{id}}&token={{token}}",
-            "OEMBED_URL": f"{self.url}/oembed?url={{url}}",
-            "STATUS_URL": f"{self.url}/{{handle}}/status/{{id}}",
+            "TWITTER_TCO_URL": f"{self.url}/tco/{{code}}",
+            "TWITTER_EMBED_URL": f"{self.url}/embed/Tweet.html?id={{id}}",
+            "TWITTER_SYNDICATION_URL": f"{self.url}/tweet-result?id={{id}}&token={{token}}",
+            "TWITTER_OEMBED_URL": f"{self.url}/oembed?url={{url}}",
+            "TWITTER_STATUS_URL": f"{self.url}/{{handle}}/status/{{id}}",
         }
 
     def env(self) -> dict[str, str]:

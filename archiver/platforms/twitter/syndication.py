@@ -1,6 +1,6 @@
 """The syndication endpoint (the embed widget's own data): answer -> post fields.
 
-Pure functions over an Answer; the request itself is made by the runner.
+Pure functions over an Answer; the request itself is made by the fetch stage.
 """
 
 from __future__ import annotations
@@ -8,10 +8,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..clean import storable_json
-from ..net import Answer
+from ...clean import storable_json
+from ..base import Finding, PostData
+
+if TYPE_CHECKING:
+    from ...net import Answer
 
 # Tweet ids are unsigned 64-bit snowflakes: at most 20 ASCII digits ("¹²³" and
 # other Unicode digits pass str.isdigit() and are not ids).
@@ -27,33 +30,6 @@ def numeric_id(value) -> str | None:
 
 def valid_handle(value) -> str | None:
     return value if isinstance(value, str) and _HANDLE.fullmatch(value) else None
-
-
-@dataclass
-class PostData:
-    """What a live source says about a post."""
-
-    id: str
-    handle: str | None = None
-    author: str | None = None
-    created_at: str | None = None  # ISO 8601 as the source gives it
-    text: str | None = None
-    media: list = field(default_factory=list)
-    quoted_id: str | None = None
-    quoted_handle: str | None = None
-    edit_info: dict | None = None
-    is_edited: bool = False
-    truncated: bool = False  # the live text is the start of a longer post
-    source: str = "syndication"
-
-
-@dataclass
-class Finding:
-    """One source's word on a post: found, gone, withheld, or could not tell."""
-
-    kind: str  # found | not_found | unavailable | error
-    reason: str
-    data: PostData | None = None
 
 
 _DELETED_BY_AUTHOR = re.compile(r"deleted by the (?:post|tweet)(?:'s)? author", re.IGNORECASE)
@@ -157,6 +133,7 @@ def transform(data: dict) -> PostData:
         edit_info=edit if isinstance(edit, dict) else None,
         is_edited=data.get("isEdited") is True,
         truncated=truncated,
+        source="syndication",
     )
 
 

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .syndication import Finding, PostData
-
-
-@dataclass
-class Verdict:
-    status: str  # archived | deleted | unavailable | failed
-    reason: str
-    data: PostData | None = None
-    retry: bool = False
+from ..base import Finding, Verdict
 
 
 def classify(syndication: Finding, oembed: Finding) -> Verdict:

@@ -10,24 +10,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import re
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
-from . import clock, evidence
+from . import clock, evidence, platforms
 from .capture import BrowserMissing, Capture, Capturer
 from .errors import ArchiveError
 from .ledger import FetchLedger, Schedule
 from .net import HOST_STOPPED, Answer, Client, FetchRefused, Unreachable
+from .platforms import EmbedPage, Platform, Verdict
 from .resolve import Resolution, resolve
-from .scan.urls import STATUS_RE, parse_status_url, snowflake_date
 from .settings import Settings
-from .sources import oembed, syndication
-from .sources.classify import Verdict, classify
-from .sources.compare import texts_differ
-from .sources.token import syndication_token
 from .store import Store
 
 
@@ -70,11 +66,15 @@ class FetchReport:
 _ARCHIVE_UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
-def _dates_agree(pk: int, status_id: str, store: Store) -> bool:
-    """A plain-text tweet's attribution date against the date its would-be id
+# A URL written out in a post's text (not behind a shortener).
+_URL_IN_TEXT = re.compile(r"(?:https?:)?//[^\s<>\"'“”‘’]+", re.IGNORECASE)
+
+
+def _dates_agree(pk: int, platform: Platform, post_id: str, store: Store) -> bool:
+    """A plain-text post's attribution date against the date its would-be id
     encodes: a day apart at most (the attribution is in the publisher's zone)."""
     row = store.conn.execute("SELECT date FROM posts WHERE pk = ?", (pk,)).fetchone()
-    encoded = snowflake_date(status_id)
+    encoded = platform.date_from_id(post_id)
     if not row or not row[0] or not encoded:
         return True
     return abs(clock.parse(row[0] + "T00:00:00Z") - clock.parse(encoded + "T00:00:00Z")).days <= 1
@@ -194,12 +194,16 @@ class Fetcher:
         limit = asyncio.Semaphore(self.settings.concurrency)
 
         async def one(post):
+            platform = platforms.get(post["platform"])
+            lookup = platform.refresh_lookup(post, self.settings)
+            if lookup is None:
+                return
             async with limit:
-                answer = await self._in_thread(self._get, self._syndication_url(post["id"]))
+                answer = await self._in_thread(self._get, lookup.url, lookup.headers)
             if answer.error == HOST_STOPPED:
                 self.report.refreshed["deferred"] += 1
                 return
-            finding = syndication.read(answer, post["id"])
+            finding = platform.read_refresh(answer, post)
             if finding.kind == "found":
                 self.ledger.fill_live_data(post["pk"], finding.data, self.clock())
                 outcome = "filled"
@@ -246,16 +250,17 @@ class Fetcher:
         for pk, post_id, handle, _code, is_pic, resolved in self.ledger.resolved_status_links(
                 since):
             pk = merged.get(pk, pk)
-            parsed = parse_status_url(resolved)
-            if not parsed:
+            ref = platforms.post_ref(resolved)
+            if not ref:
                 continue
-            url_handle, status_id = parsed
-            row = self.store.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
+            url_handle, status_id = ref.handle, ref.id
+            row = self.store.conn.execute("SELECT id, platform FROM posts WHERE pk = ?",
+                                          (pk,)).fetchone()
             post_id = row[0] if row else post_id
-            if is_pic and post_id is None:
+            if is_pic and post_id is None and row and row[1] == ref.platform:
                 if handle and url_handle and handle.lower() != url_handle.lower():
                     continue  # media of another account's post: not this tweet's id
-                if not _dates_agree(pk, status_id, self.store):
+                if not _dates_agree(pk, platforms.get(ref.platform), status_id, self.store):
                     self.events({"event": "id", "post": status_id, "via": _code,
                                  "refused": "the attribution's date is not the id's date"})
                     continue
@@ -264,24 +269,31 @@ class Fetcher:
                 self.report.ids_learned += 1
                 self.events({"event": "id", "post": status_id, "via": _code})
             elif status_id != post_id and not (is_pic and post_id):
-                url = self.settings.status_url.format(handle=url_handle or "i", id=status_id)
-                _, created = self.ledger.add_quote(pk, "twitter", status_id, url_handle, url,
-                                                   "link", now)
-                self.report.quotes += created
-        # A status URL written out in a post's text (not behind t.co) is a quote too.
-        for pk, post_id, text in self.ledger.unsettled_texts_with_status_urls():
-            for m in STATUS_RE.finditer(text or ""):
-                url_handle, status_id = parse_status_url(m.group(0))
-                if status_id != post_id:
-                    url = self.settings.status_url.format(handle=url_handle or "i",
-                                                          id=status_id)
-                    _, created = self.ledger.add_quote(pk, "twitter", status_id, url_handle,
-                                                       url, "text", now)
-                    self.report.quotes += created
+                self._add_quote(pk, ref, "link", now)
+        # A post's URL written out in a post's text (not behind a shortener) is a quote too.
+        for pk, post_id, text in self.ledger.unsettled_texts_with_urls():
+            for m in _URL_IN_TEXT.finditer(text or ""):
+                ref = platforms.post_ref(m.group(0))
+                if ref and ref.id != post_id:
+                    self._add_quote(pk, ref, "text", now)
+
+    def _add_quote(self, pk: int, ref, via: str, now: str) -> None:
+        platform = platforms.get(ref.platform)
+        if not platform.valid_id(ref.id):
+            return
+        url = platform.post_url(ref.id, ref.handle, self.settings)
+        _, created = self.ledger.add_quote(pk, ref.platform, ref.id, ref.handle, url, via, now)
+        self.report.quotes += created
 
     # -- posts ----------------------------------------------------------------
     async def _process(self, post: dict, recheck: bool) -> None:
         pk = post["pk"]
+        try:
+            platform = platforms.get(post["platform"])
+        except KeyError:
+            self._save(post, Verdict("failed", f"unknown platform {post['platform']!r}: recorded"
+                                     " by a newer archiver?"), recheck=False)
+            return
         if not post["id"]:
             errors = self.ledger.post_link_errors(pk)
             reason = "id not known: " + (
@@ -291,40 +303,48 @@ class Fetcher:
             self._save(post, Verdict("failed", reason), recheck=False)
             return
         post_id = post["id"]
+        if not platform.valid_id(post_id):
+            self._save(post, Verdict("failed", f"not a {platform.title} id: {post_id!r}"),
+                       recheck=False)
+            return
         files = []
-        embed_url = self.settings.embed_url.format(id=post_id)
+        page = platform.embed_page(post, self.settings)
         # A new post is most likely there: open its embed page while its data is
         # fetched, rather than after (the capture is dropped if it turns out gone).
-        early = None if recheck else asyncio.ensure_future(self._capture(embed_url))
+        early = (None if recheck or page is None
+                 else asyncio.ensure_future(self._capture(page)))
         try:
-            synd_answer, oembed_answer = await asyncio.gather(
-                self._in_thread(self._get, self._syndication_url(post_id)),
-                self._in_thread(self._get, self._oembed_url(post)),
-            )
-            if HOST_STOPPED in (synd_answer.error, oembed_answer.error):
+            lookups = platform.lookups(post, self.settings)
+            answers = dict(zip(
+                (lookup.name for lookup in lookups),
+                await asyncio.gather(*(self._in_thread(self._get, lookup.url, lookup.headers)
+                                       for lookup in lookups)),
+                strict=True))
+            if any(a.error == HOST_STOPPED for a in answers.values()):
                 self.report.posts["deferred"] += 1
                 self.events({"event": "post", "post": post_id, "outcome": "deferred",
                              "reason": HOST_STOPPED})
                 return
-            verdict = classify(syndication.read(synd_answer, post_id),
-                               oembed.read(oembed_answer, post_id))
+            verdict = platform.classify(answers, post)
             pieces = [
-                evidence.Piece(name, kind, a.body, a.url, a.status)
-                for name, kind, a in (("syndication.json", "syndication", synd_answer),
-                                      ("oembed.json", "oembed", oembed_answer))
-                if a.status is not None
+                evidence.Piece(lookup.file, lookup.name, answers[lookup.name].body,
+                               answers[lookup.name].url, answers[lookup.name].status)
+                for lookup in lookups if answers[lookup.name].status is not None
             ]
             unchanged = (recheck and verdict.status == "archived" and verdict.data is not None
-                         and not texts_differ(post["live_text"], verdict.data.text))
+                         and not platform.texts_differ(post["live_text"], verdict.data.text))
             if verdict.status == "archived" and not unchanged:
-                capture = await early if early else await self._capture(embed_url)
-                if capture.error and verdict.data.source == "oembed":
-                    # The embed page reads syndication, which withholds this post:
-                    # what oEmbed showed is the evidence there is.
-                    fallback = await self._capture_markup(oembed.markup(oembed_answer),
-                                                          oembed_answer.url)
-                    if not fallback.error:
-                        verdict.reason += f"; embed page: {capture.error}; captured oEmbed markup"
+                capture = (await early if early else await self._capture(page) if page
+                           else Capture(error=f"{platform.title} has no embed page to capture"))
+                if capture.error:
+                    # The embed page may withhold what the data endpoints showed
+                    # (Twitter's reads syndication, which withholds some posts oEmbed
+                    # shows): their own markup, rendered, is the evidence there is.
+                    markup = platform.fallback_markup(answers, verdict)
+                    fallback = await self._capture_markup(
+                        markup, next((a.url for a in answers.values() if a.status == 200), ""))
+                    if markup and not fallback.error:
+                        verdict.reason += f"; embed page: {capture.error}; captured its markup"
                         capture = fallback
                 if capture.error:
                     verdict = Verdict("failed", f"post found, capture failed: {capture.error}",
@@ -334,11 +354,11 @@ class Fetcher:
                 if recheck and not capture.error:
                     verdict.reason = f"live text changed; new capture ({verdict.reason})"
                 if not recheck:
-                    self._follow_quote(pk, verdict)
+                    self._follow_quote(pk, platform, verdict)
             if verdict.status != "failed" and pieces and not unchanged:
                 now = self.clock()
                 files = await self._in_thread(
-                    evidence.write_capture, self.store.archive_dir, "twitter", post_id,
+                    evidence.write_capture, self.store.archive_dir, platform.name, post_id,
                     _stamp(now), now, pieces,
                 )
                 self.report.captures += 1
@@ -383,34 +403,25 @@ class Fetcher:
                      "handle": post.get("handle"), "outcome": outcome,
                      "status": verdict.status, "reason": verdict.reason})
 
-    def _follow_quote(self, pk: int, verdict: Verdict) -> None:
+    def _follow_quote(self, pk: int, platform: Platform, verdict: Verdict) -> None:
         data = verdict.data
         if not data or not data.quoted_id or self.ledger.is_quoted_only(pk):
             return
-        url = self.settings.status_url.format(handle=data.quoted_handle or "i", id=data.quoted_id)
-        _, created = self.ledger.add_quote(pk, "twitter", data.quoted_id, data.quoted_handle,
-                                           url, "syndication", self.clock())
-        self.report.quotes += created
+        self._add_quote(pk, platforms.PostRef(platform.name, data.quoted_id, data.quoted_handle),
+                        data.source or "data", self.clock())
 
-    def _get(self, url: str) -> Answer:
+    def _get(self, url: str, headers=None) -> Answer:
         try:
-            return self.client.get(url)
+            return self.client.get(url, headers=dict(headers) if headers else None)
         except (FetchRefused, Unreachable) as exc:
             return Answer(url, error=str(exc))
-
-    def _syndication_url(self, post_id: str) -> str:
-        return self.settings.syndication_url.format(id=post_id, token=syndication_token(post_id))
-
-    def _oembed_url(self, post: dict) -> str:
-        status = f"https://twitter.com/{post['handle'] or 'i/web'}/status/{post['id']}"
-        return self.settings.oembed_url.format(url=quote(status, safe=""))
 
     async def _capture_markup(self, markup: str | None, source_url: str) -> Capture:
         if not markup or self._capturer is None:
             return Capture(error="no oEmbed markup to render")
         return await self._capturer.capture_markup(markup, source_url)
 
-    async def _capture(self, url: str) -> Capture:
+    async def _capture(self, page: EmbedPage) -> Capture:
         async with self._capturer_lock:
             if self._capturer is None and self._browser_error is None:
                 capturer = Capturer(self.settings)
@@ -421,10 +432,10 @@ class Fetcher:
                     self._browser_error = str(exc)
         if self._capturer is None:
             return Capture(error=self._browser_error)
-        capture = await self._capturer.capture(url)
+        capture = await self._capturer.capture(page)
         if capture.blocked:
             # What the page tried to reach and was refused: in the run's log, for
             # whoever wonders why a capture lacks an image (or who probed the network).
-            self.events({"event": "blocked", "url": url, "count": len(capture.blocked),
+            self.events({"event": "blocked", "url": page.url, "count": len(capture.blocked),
                          "requests": capture.blocked[:20]})  # the first few tell the story
         return capture

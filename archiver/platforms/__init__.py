@@ -1,0 +1,55 @@
+"""The platforms archiver knows, one package each, behind one small contract
+(base.Platform). The stages look platforms up here and never name one.
+
+Adding a platform: a package under archiver/platforms/ whose PLATFORM is an
+instance of base.Platform, listed in _PACKAGES below.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .base import (
+    EmbedPage,
+    Endpoint,
+    Finding,
+    Lookup,
+    Platform,
+    PostData,
+    PostRef,
+    Verdict,
+)
+
+# In the order their URLs are tried: none claims another's URLs, so the order
+# only decides which is asked first.
+_PACKAGES = ("twitter",)
+
+__all__ = ["EmbedPage", "Endpoint", "Finding", "Lookup", "Platform", "PostData", "PostRef",
+           "Verdict", "all_platforms", "get", "post_ref"]
+
+_loaded: dict[str, Platform] = {}
+
+
+def all_platforms() -> list[Platform]:
+    if not _loaded:
+        for package in _PACKAGES:
+            platform = importlib.import_module(f"{__name__}.{package}").PLATFORM
+            _loaded[platform.name] = platform
+    return list(_loaded.values())
+
+
+def get(name: str) -> Platform:
+    """The platform called name; KeyError for one archiver does not know."""
+    all_platforms()
+    return _loaded[name]
+
+
+def post_ref(url: str | None) -> PostRef | None:
+    """The post any platform's URL names, or None."""
+    if not url:
+        return None
+    for platform in all_platforms():
+        ref = platform.post_ref(url)
+        if ref is not None:
+            return ref
+    return None

@@ -1,0 +1,189 @@
+"""The contract every platform keeps, and the plain values it hands the stages.
+
+The stages (scan, resolve, fetch, capture, lookup) only ever talk to a Platform:
+what differs from one platform to the next (its URL forms, its endpoints and
+what their answers mean, its embed page) lives in that platform's package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from ..net import Answer
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A URL template a platform reads, and the fields it must hold. Every endpoint
+    is a setting ([platform] NAME in archiver.toml, ARCHIVER_PLATFORM_NAME in the
+    environment) so a mirror, or the tests' stand-in, can take its place."""
+
+    default: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A post as any of its URLs names it: the platform's own stable identifier."""
+
+    platform: str
+    id: str
+    handle: str | None = None
+
+
+@dataclass
+class PostData:
+    """What a live source says about a post."""
+
+    id: str
+    handle: str | None = None
+    author: str | None = None
+    created_at: str | None = None  # ISO 8601 as the source gives it
+    text: str | None = None
+    media: list = field(default_factory=list)
+    quoted_id: str | None = None
+    quoted_handle: str | None = None
+    edit_info: dict | None = None
+    is_edited: bool = False
+    truncated: bool = False  # the live text is the start of a longer post
+    source: str = ""  # the endpoint that said it
+
+
+@dataclass
+class Finding:
+    """One endpoint's word on a post: found, gone, withheld, or could not tell."""
+
+    kind: str  # found | not_found | unavailable | error
+    reason: str
+    data: PostData | None = None
+
+
+@dataclass
+class Verdict:
+    """A post's status once its platform has weighed every answer."""
+
+    status: str  # archived | deleted | unavailable | failed
+    reason: str
+    data: PostData | None = None
+    retry: bool = False
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One request for a post's data: the answer is kept as evidence under `file`."""
+
+    name: str  # what the platform calls it when classifying: "syndication", "oembed"
+    url: str
+    file: str  # the capture's file name for the raw answer ("syndication.json")
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EmbedPage:
+    """The page a reader's browser showed for the post, and how to tell that it did.
+
+    `rendered` is a JavaScript function (as text) true once the post is laid out;
+    `gone` matches the words a page shows instead of a post (removed, login wall);
+    `present` is a selector whose presence proves a post is shown despite them.
+    """
+
+    url: str
+    rendered: str
+    gone: re.Pattern | None = None
+    present: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)  # YouTube wants a Referer
+
+
+# How a cut text ends: an ellipsis, then perhaps a link standing for the whole post.
+_CUT_END = re.compile(r"\s*(?:\.\.\.|…)?\s*(?:<[A-Za-z0-9]+>)?\s*$")
+
+
+class Platform:
+    """What one platform tells the stages. Subclasses set the attributes and
+    override what their platform does differently."""
+
+    name: str = ""  # key prefix, capture folder, settings section: "twitter", "bluesky"
+    title: str = ""  # as people write it: "Twitter/X"
+    endpoints: ClassVar[Mapping[str, Endpoint]] = {}
+    # Links in a post's text standing for something else (t.co for Twitter):
+    # compared by their code, so the same link written two ways is one.
+    link_codes: re.Pattern | None = None
+
+    # -- naming posts ------------------------------------------------------
+    def post_ref(self, url: str | None) -> PostRef | None:
+        """Any URL form of one of this platform's posts, as its stable reference."""
+        return None
+
+    def post_url(self, post_id: str, handle: str | None, settings) -> str:
+        """The post's public address, for people and for records."""
+        raise NotImplementedError
+
+    def valid_id(self, post_id: str) -> bool:
+        """Whether post_id is a well-formed id on this platform: ids become folder
+        names and request parameters, so an id must be safe before it is used."""
+        return bool(post_id) and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", post_id) is not None
+
+    def date_from_id(self, post_id: str) -> str | None:
+        """The UTC date (YYYY-MM-DD) the id itself encodes, where it encodes one."""
+        return None
+
+    def folder_name(self, post_id: str) -> str:
+        """The id as one safe path segment of the capture folder."""
+        return post_id
+
+    # -- reading it live -----------------------------------------------------
+    def lookups(self, post: Mapping, settings) -> list[Lookup]:
+        """The requests for a post's data; post holds id, handle and url."""
+        raise NotImplementedError
+
+    def classify(self, answers: Mapping[str, Answer], post: Mapping) -> Verdict:
+        """Every answer weighed: `deleted` only on a positive removal signal that the
+        rest of the chain corroborates, never on one endpoint's silence."""
+        raise NotImplementedError
+
+    def embed_page(self, post: Mapping, settings) -> EmbedPage | None:
+        """The page to capture, or None where the platform has none without a login."""
+        return None
+
+    def fallback_markup(self, answers: Mapping[str, Answer], verdict: Verdict) -> str | None:
+        """Markup to render when the embed page cannot show a post that a data
+        endpoint found and the page does not read (an oEmbed answer's html):
+        evidence of what that endpoint showed."""
+        return None
+
+    def refresh_lookup(self, post: Mapping, settings) -> Lookup | None:
+        """For a post archived from a partial source: the request that may now fill
+        in what it lacked (media, exact time), or None."""
+        return None
+
+    def read_refresh(self, answer: Answer, post: Mapping) -> Finding:
+        raise NotImplementedError
+
+    # -- comparing texts -----------------------------------------------------
+    def normalise_text(self, text: str) -> str:
+        """Links by code only, whitespace collapsed, typographic quotes made plain."""
+        if self.link_codes is not None:
+            text = self.link_codes.sub(lambda m: f"<{m.group(1)}>", text)
+        text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+        text = text.replace("\u201d", '"').replace("\u2026", "...")
+        return " ".join(text.split())
+
+    def texts_differ(self, preserved: str | None, live: str | None,
+                     live_truncated: bool = False) -> bool:
+        """Whether the post says something else now than the article preserved. A
+        live text known to be cut short differs only if the preserved text does not
+        begin with it."""
+        if not preserved or not live:
+            return False
+        preserved, live = self.normalise_text(preserved), self.normalise_text(live)
+        if live_truncated:
+            start = _CUT_END.sub("", live)
+            return not (start and preserved.startswith(start))
+        return preserved != live
+
+    def __repr__(self) -> str:
+        return f"<platform {self.name}>"

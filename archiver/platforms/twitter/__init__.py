@@ -1,0 +1,104 @@
+"""Twitter/X: tweets read from the embed widget's own data (syndication), with
+oEmbed as a second opinion, captured from platform.twitter.com's embed page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import ClassVar
+from urllib.parse import quote
+
+from ...scan.urls import parse_status_url, snowflake_date
+from ..base import EmbedPage, Endpoint, Finding, Lookup, Platform, PostRef, Verdict
+
+# The embed page builds the post by script after load: its card (the article
+# holding author, text and media) is laid out with a size and words.
+RENDERED = """() => {
+  const el = document.querySelector('article')
+    || document.querySelector('[data-testid="tweetText"]');
+  if (!el) return false;
+  const box = el.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && (el.innerText || '').trim().length > 0;
+}"""
+# What the embed page says where it shows no post (gone, withheld, a login wall).
+GONE = re.compile(
+    r"this (post|tweet) is unavailable|this (post|tweet) (was|has been) deleted|"
+    r"doesn[’']t exist|something went wrong|log in to x|sign up for x",
+    re.IGNORECASE,
+)
+_ID = re.compile(r"[0-9]{1,20}")
+
+
+class Twitter(Platform):
+    name = "twitter"
+    title = "Twitter/X"
+    endpoints: ClassVar[Mapping[str, Endpoint]] = {
+        "tco_url": Endpoint("https://t.co/{code}", ("code",)),
+        "embed_url": Endpoint("https://platform.twitter.com/embed/Tweet.html?id={id}", ("id",)),
+        "syndication_url": Endpoint(
+            "https://cdn.syndication.twimg.com/tweet-result?id={id}&token={token}",
+            ("id", "token")),
+        "oembed_url": Endpoint("https://publish.twitter.com/oembed?url={url}", ("url",)),
+        "status_url": Endpoint("https://x.com/{handle}/status/{id}", ("handle", "id")),
+    }
+    # An article shows pic.twitter.com/X where the post has https://t.co/X: one link.
+    link_codes = re.compile(
+        r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)", re.IGNORECASE)
+
+    def post_ref(self, url: str | None) -> PostRef | None:
+        parsed = parse_status_url(url)
+        return PostRef(self.name, parsed[1], parsed[0]) if parsed else None
+
+    def post_url(self, post_id: str, handle: str | None, settings) -> str:
+        return settings.endpoint(self.name, "status_url").format(handle=handle or "i",
+                                                                 id=post_id)
+
+    def valid_id(self, post_id: str) -> bool:
+        return bool(post_id) and _ID.fullmatch(post_id) is not None and int(post_id) < 2**64
+
+    def date_from_id(self, post_id: str) -> str | None:
+        return snowflake_date(post_id) if self.valid_id(post_id) else None
+
+    def lookups(self, post: Mapping, settings) -> list[Lookup]:
+        from .token import syndication_token
+
+        post_id = post["id"]
+        # oEmbed is asked with twitter.com's form of the URL, whatever the article wrote.
+        status = f"https://twitter.com/{post.get('handle') or 'i/web'}/status/{post_id}"
+        return [
+            Lookup("syndication", settings.endpoint(self.name, "syndication_url").format(
+                id=post_id, token=syndication_token(post_id)), "syndication.json"),
+            Lookup("oembed", settings.endpoint(self.name, "oembed_url").format(
+                url=quote(status, safe="")), "oembed.json"),
+        ]
+
+    def classify(self, answers: Mapping, post: Mapping) -> Verdict:
+        from ...sources import oembed
+        from . import syndication
+        from .classify import classify
+
+        return classify(syndication.read(answers["syndication"], post["id"]),
+                        oembed.read(answers["oembed"], post["id"]))
+
+    def embed_page(self, post: Mapping, settings) -> EmbedPage:
+        return EmbedPage(settings.endpoint(self.name, "embed_url").format(id=post["id"]),
+                         rendered=RENDERED, gone=GONE, present='[data-testid="tweetText"]')
+
+    def fallback_markup(self, answers: Mapping, verdict: Verdict) -> str | None:
+        # The embed page reads syndication, which may withhold a post oEmbed shows.
+        from ...sources import oembed
+
+        if verdict.data is None or verdict.data.source != "oembed":
+            return None
+        return oembed.markup(answers["oembed"])
+
+    def refresh_lookup(self, post: Mapping, settings) -> Lookup | None:
+        return self.lookups(post, settings)[0]
+
+    def read_refresh(self, answer, post: Mapping) -> Finding:
+        from . import syndication
+
+        return syndication.read(answer, post["id"])
+
+
+PLATFORM = Twitter()
