@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import platforms
 from .model import Article, Embed
 from .scan.version import SCANNER_VERSION
 from .schema import POST_ROLE, connect, utcnow
@@ -236,9 +237,7 @@ class Store:
                 (platform, platform_id, pk),
             ).fetchone()
             handle = known_handle or handle
-            url = f"https://twitter.com/{handle}/status/{platform_id}" if handle else (
-                f"https://twitter.com/i/web/status/{platform_id}"
-            )
+            url = platforms.get(platform).post_url(platform_id, handle)
             if other is None:
                 # The key becomes the id's; the digest stays an alias for re-scans.
                 self.conn.execute(

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from ..model import Embed
+
 if TYPE_CHECKING:
     from ..net import Answer
 
@@ -113,13 +115,33 @@ class Platform:
     # compared by their code, so the same link written two ways is one.
     link_codes: re.Pattern | None = None
 
+    # -- finding posts in articles ---------------------------------------------
+    # Lower-case byte strings one of which every page holding this platform's
+    # embeds or post links contains ("instagram.com", "instagram-media"): pages
+    # without any are not searched for them.
+    markers: tuple[bytes, ...] = ()
+    # A CSS selector (Lexbor's dialect) matching every element its embeds are read
+    # from: official embed code, rendered iframes, AMP components, WordPress blocks.
+    embed_selector: str = ""
+
+    def read_embed(self, node) -> Embed | None:
+        """The post one element matched by embed_selector embeds, as far as the
+        markup tells (the fields it does not hold stay None), or None when it is
+        no post (a profile, a timeline, a follow button)."""
+        return None
+
+    def find_in_text(self, text: str) -> list[Embed]:
+        """Posts a plain-text article shows by the platform's own attribution."""
+        return []
+
     # -- naming posts ------------------------------------------------------
     def post_ref(self, url: str | None) -> PostRef | None:
         """Any URL form of one of this platform's posts, as its stable reference."""
         return None
 
-    def post_url(self, post_id: str, handle: str | None, settings) -> str:
-        """The post's public address, for people and for records."""
+    def post_url(self, post_id: str, handle: str | None, settings=None) -> str:
+        """The post's public address, for people and for records; settings may
+        point it elsewhere (a mirror, the tests' stand-in); None: the public one."""
         raise NotImplementedError
 
     def valid_id(self, post_id: str) -> bool:

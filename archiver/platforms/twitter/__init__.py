@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 from urllib.parse import quote
 
-from ...scan.urls import parse_status_url, snowflake_date
+from ...scan.urls import parse_status_url, snowflake_date, status_url
 from ..base import EmbedPage, Endpoint, Finding, Lookup, Platform, PostRef, Verdict
 
 # The embed page builds the post by script after load: its card (the article
@@ -49,7 +49,9 @@ class Twitter(Platform):
         parsed = parse_status_url(url)
         return PostRef(self.name, parsed[1], parsed[0]) if parsed else None
 
-    def post_url(self, post_id: str, handle: str | None, settings) -> str:
+    def post_url(self, post_id: str, handle: str | None, settings=None) -> str:
+        if settings is None:
+            return status_url(handle, post_id)  # the form articles link to
         return settings.endpoint(self.name, "status_url").format(handle=handle or "i",
                                                                  id=post_id)
 
