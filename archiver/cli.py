@@ -346,11 +346,16 @@ def status(ctx, fmt):
               " other ISO 8601 dates, 20220101 or 2022-W01, mean the day they name).")
 @click.option("--until", metavar="DATE", help="Only posts dated on or before DATE (YYYY-MM-DD).")
 @click.option("--search", metavar="TEXT", help="Only posts whose text or author match TEXT.")
+@click.option("--platform", metavar="NAME",
+              help="Only posts of this platform (twitter, bluesky, mastodon, ... or x, bsky).")
 @click.pass_context
-def lookup(ctx, handle, fmt, since, until, search):
+def lookup(ctx, handle, fmt, since, until, search, platform):
     """Show the archived posts of one account, newest first.
 
-    HANDLE is case-insensitive; the '@' is optional.
+    HANDLE is case-insensitive; the '@' is optional. The same handle on two
+    platforms is two accounts: name the platform before it (bluesky:@name.bsky.social,
+    x:@jack) or with --platform; without one, every platform's posts by that
+    handle are shown.
 
     Example: archiver lookup @dwnews --since 2022-01-01 --json
     """
@@ -362,7 +367,10 @@ def lookup(ctx, handle, fmt, since, until, search):
     since, until = _date_option("--since", since), _date_option("--until", until)
     archive = ctx.obj["archive"] or _archive_without_settings(ctx) or os.path.join(".", "archive")
     try:
-        records = reader.lookup(archive, handle, since=since, until=until, search=search)
+        records = reader.lookup(archive, handle, since=since, until=until, search=search,
+                                platform=platform)
+    except reader.UnknownPlatform as exc:
+        raise click.BadParameter(str(exc), param_hint="HANDLE or --platform") from None
     except reader.ArchiveUnreadable as exc:
         fail(str(exc))
     if fmt == "json":

@@ -111,7 +111,7 @@ def format_posts(records: list[dict], handle: str) -> str:
     out = []
     for r in records:
         out.append(
-            f"{r['date'] or '????-??-??'}  @{r['handle']}  {r['author'] or ''}  "
+            f"{r['date'] or '????-??-??'}  {r['platform']}  @{r['handle']}  {r['author'] or ''}  "
             f"[{r['status']}{': ' + r['status_reason'] if r['status_reason'] else ''}]"
         )
         out.append(f"  {r['url'] or 'id not known yet'}")

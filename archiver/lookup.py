@@ -66,6 +66,38 @@ def normalise_handle(handle: str) -> str:
     return handle.strip().lstrip("@").strip()
 
 
+class UnknownPlatform(ValueError):
+    pass
+
+
+def split_handle(handle: str, platform: str | None, known: set[str]) -> tuple[str, str | None]:
+    """(handle, platform) from `@name`, `name` or `platform:@name` (`bluesky:@a.bsky.social`,
+    `x:@jack`); an explicit --platform must agree with a prefix. A prefix names a
+    platform by its name or one of its short names (x, bsky, ig, yt, fb, tg)."""
+    text = handle.strip()
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix and not prefix.startswith("@") and "/" not in prefix:
+        named = platform_name(prefix, known)
+        if platform and named != platform_name(platform, known):
+            raise UnknownPlatform(f"{handle!r} names {named}, but --platform is {platform}")
+        return normalise_handle(rest), named
+    return normalise_handle(text), platform_name(platform, known) if platform else None
+
+
+def platform_name(text: str, known: set[str]) -> str:
+    """A platform's name from its name or a short name, case aside."""
+    text = text.strip().lower()
+    if text in known:
+        return text
+    from .platforms import all_platforms  # only when the archive's own names do not tell
+
+    for p in all_platforms():
+        if text == p.name or text in p.short_names:
+            return p.name
+    names = sorted({p.name for p in all_platforms()} | known)
+    raise UnknownPlatform(f"unknown platform {text!r} (known: {', '.join(names)})")
+
+
 def fts_query(text: str) -> str:
     """Free text as an FTS5 query of quoted terms, so user input is never FTS syntax."""
     terms = [t.replace('"', '""') for t in text.split()]
@@ -78,11 +110,15 @@ def lookup(
     since: str | None = None,
     until: str | None = None,
     search: str | None = None,
+    platform: str | None = None,
 ) -> list[dict]:
-    """Posts by one handle (case-insensitive, '@' optional), newest first."""
+    """Posts by one handle (case-insensitive, '@' optional), newest first; within one
+    platform when one is named (`platform:@handle`, or platform=)."""
     conn = open_readonly(archive_dir)
     try:
-        return _lookup(conn, handle, since, until, search)
+        known = {r[0] for r in conn.execute("SELECT DISTINCT platform FROM posts")}
+        handle, platform = split_handle(handle, platform, known)
+        return _lookup(conn, handle, since, until, search, platform)
     except sqlite3.DatabaseError as exc:
         raise ArchiveUnreadable(f"cannot read the archive at {archive_dir}: {exc}") from None
     finally:
@@ -90,11 +126,14 @@ def lookup(
 
 
 def _lookup(conn: sqlite3.Connection, handle: str, since: str | None, until: str | None,
-            search: str | None) -> list[dict]:
+            search: str | None, platform: str | None = None) -> list[dict]:
     sql = [
         "SELECT p.* FROM posts p WHERE p.handle = ? COLLATE NOCASE",
     ]
     params: list = [normalise_handle(handle)]
+    if platform:
+        sql.append("AND p.platform = ?")
+        params.append(platform)
     if since:
         sql.append("AND p.date >= ?")
         params.append(since)

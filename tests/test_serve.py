@@ -265,6 +265,9 @@ def test_every_canned_query_runs_on_a_real_archive(server):
             return json.load(answer)
 
     assert [r["handle"] for r in query("posts_by_handle", handle="KENROTH")] == ["KenRoth"]
+    assert [r["platform"] for r in query("posts_by_handle", handle="KenRoth",
+                                         platform="Twitter")] == ["twitter"]
+    assert query("posts_by_handle", handle="KenRoth", platform="bluesky") == []
     assert query("gone_posts") == []
     assert query("failures") == []
     edited = query("edited_posts")  # the stand-in's live texts are shorter than the seed's

@@ -58,7 +58,8 @@ TABLES: dict[str, dict] = {
             "pk": "Row id.",
             "key": "Unique key: platform:ID, or platform:text:DIGEST for a plain-text post "
                    "whose id is not known yet. Shown with the latest screenshot.",
-            "platform": "twitter.",
+            "platform": "The platform the post is on (twitter, bluesky, mastodon, youtube, "
+                        "...): the first part of its key and of its capture folders.",
             "id": "The platform's id of the post; empty until known.",
             "handle": "The account, without '@'.",
             "author": "The account's display name, as the article showed it.",
@@ -232,12 +233,15 @@ def queries(max_attempts: int = 6) -> dict[str, dict]:
     return {
         "posts_by_handle": {
             "title": "Posts by a handle",
-            "description": "Every post of one account, newest first ('@' optional, any case).",
-            "sql": f"""SELECT p.pk, {_latest_png("p.pk")} AS screenshot, p.handle, p.author,
-  p.date, p.status, p.text, p.url,
+            "description": "Every post of one account, newest first ('@' optional, any case);"
+                           " platform narrows it to one platform (twitter, bluesky, ...),"
+                           " empty for all: the same handle on two platforms is two accounts.",
+            "sql": f"""SELECT p.pk, {_latest_png("p.pk")} AS screenshot, p.platform, p.handle,
+  p.author, p.date, p.status, p.text, p.url,
   (SELECT count(*) FROM article_posts ap WHERE ap.post_pk = p.pk) AS articles
 FROM posts p
 WHERE p.handle = ltrim(trim(:handle), '@') COLLATE NOCASE
+  AND (coalesce(trim(:platform), '') = '' OR p.platform = lower(trim(:platform)))
 ORDER BY p.date IS NULL, p.date DESC, p.pk DESC""",
         },
         "gone_posts": {
@@ -245,8 +249,8 @@ ORDER BY p.date IS NULL, p.date DESC, p.pk DESC""",
             "description": "Posts the platform no longer shows, with the date they were first "
                            "seen gone; archived_at is empty when the post was already gone at "
                            "its first fetch. Their captures stay.",
-            "sql": f"""SELECT p.pk, {_latest_png("p.pk")} AS screenshot, p.handle, p.date,
-  p.status, p.status_reason, p.gone_since, p.archived_at, p.text, p.url
+            "sql": f"""SELECT p.pk, {_latest_png("p.pk")} AS screenshot, p.platform, p.handle,
+  p.date, p.status, p.status_reason, p.gone_since, p.archived_at, p.text, p.url
 FROM posts p
 WHERE p.status IN ('deleted', 'unavailable')
 ORDER BY p.gone_since DESC, p.pk DESC""",
@@ -285,7 +289,8 @@ ORDER BY embeds DESC, a.id""",
             "description": "The article's words beside the platform's, for posts edited since "
                            "(links compared by code, whitespace and typographic quotes "
                            "ignored).",
-            "sql": """SELECT p.pk, p.handle, p.date, p.text AS preserved_text, p.live_text,
+            "sql": """SELECT p.pk, p.platform, p.handle, p.date, p.text AS preserved_text,
+  p.live_text,
   p.edit_info, p.url
 FROM posts p
 WHERE p.edited = 1

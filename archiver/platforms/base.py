@@ -110,6 +110,7 @@ class Platform:
 
     name: str = ""  # key prefix, capture folder, settings section: "twitter", "bluesky"
     title: str = ""  # as people write it: "Twitter/X"
+    short_names: tuple[str, ...] = ()  # what `lookup x:@jack` may call it
     endpoints: ClassVar[Mapping[str, Endpoint]] = {}
     # Links in a post's text standing for something else (t.co for Twitter):
     # compared by their code, so the same link written two ways is one.

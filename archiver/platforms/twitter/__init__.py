@@ -32,6 +32,7 @@ _ID = re.compile(r"[0-9]{1,20}")
 class Twitter(Platform):
     name = "twitter"
     title = "Twitter/X"
+    short_names = ("x", "tw")
     endpoints: ClassVar[Mapping[str, Endpoint]] = {
         "tco_url": Endpoint("https://t.co/{code}", ("code",)),
         "embed_url": Endpoint("https://platform.twitter.com/embed/Tweet.html?id={id}", ("id",)),
