@@ -20,6 +20,7 @@ from . import clock, evidence, platforms
 from .capture import BrowserMissing, Capture, Capturer
 from .errors import ArchiveError
 from .ledger import FetchLedger, Schedule
+from .model import Embed
 from .net import HOST_STOPPED, Answer, Client, FetchRefused, Unreachable
 from .platforms import EmbedPage, Platform, Verdict
 from .resolve import Resolution, resolve
@@ -35,6 +36,7 @@ class FetchReport:
     refreshed: Counter = field(default_factory=Counter)  # filled / withheld / failed
     ids_learned: int = 0
     quotes: int = 0
+    cited: int = 0  # posts articles' links turned out to lead to
     captures: int = 0
     cleaned: int = 0
 
@@ -58,6 +60,8 @@ class FetchReport:
             text += f" Ids learned from links: {self.ids_learned}."
         if self.quotes:
             text += f" Quoted posts found: {self.quotes}."
+        if self.cited:
+            text += f" Posts cited through articles' links: {self.cited}."
         if self.cleaned:
             text += f" Left-overs of an interrupted run removed: {self.cleaned}."
         return text + f" Capture folders written: {self.captures}."
@@ -270,6 +274,14 @@ class Fetcher:
                 self.events({"event": "id", "post": status_id, "via": _code})
             elif status_id != post_id and not (is_pic and post_id):
                 self._add_quote(pk, ref, "link", now)
+        # A link in an article's prose that leads to a post: the article cites it.
+        for article_id, resolved in self.ledger.resolved_article_links(since):
+            ref = platforms.post_ref(resolved)
+            if ref and platforms.get(ref.platform).valid_id(ref.id):
+                embed = Embed(ref.platform, id=ref.id, handle=ref.handle,
+                              url=platforms.get(ref.platform).post_url(ref.id, ref.handle),
+                              form="cited")
+                self.report.cited += self.store.add_cited_post(article_id, embed, now)
         # A post's URL written out in a post's text (not behind a shortener) is a quote too.
         for pk, post_id, text in self.ledger.unsettled_texts_with_urls():
             for m in _URL_IN_TEXT.finditer(text or ""):

@@ -77,6 +77,22 @@ class FetchLedger:
             (since,),
         ).fetchall()
 
+    def resolved_article_links(self, since: str) -> list[tuple]:
+        """(article id, resolved URL) of links an article shows outside its posts'
+        own links, resolved since `since` or since the article was last read (a
+        re-read rebuilds its relations)."""
+        return self.conn.execute(
+            "SELECT al.article_id, l.resolved FROM article_links al"
+            " JOIN links l ON l.code = al.code JOIN articles a ON a.id = al.article_id"
+            " WHERE l.resolved IS NOT NULL"
+            " AND (l.resolved_at >= ? OR a.last_scanned >= l.resolved_at)"
+            " AND NOT EXISTS (SELECT 1 FROM post_links pl JOIN article_posts ap"
+            "  ON ap.post_pk = pl.post_pk WHERE pl.code = al.code"
+            "  AND ap.article_id = al.article_id)"
+            " ORDER BY al.article_id, al.rowid",
+            (since,),
+        ).fetchall()
+
     def unsettled_texts_with_urls(self) -> list[tuple]:
         """(pk, id, text) of posts not settled yet whose text writes out a URL."""
         return self.conn.execute(

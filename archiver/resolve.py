@@ -1,4 +1,5 @@
-"""t.co chains: follow every link hop by hop and record where it leads.
+"""Short-link chains (t.co and the like): follow every link hop by hop and record
+where it leads.
 
 t.co answers a non-browser client with 301 + Location and a browser with a
 200 HTML page (meta refresh, <title>, location.replace); both are read. A
@@ -15,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from . import platforms
 from .net import Client, FetchRefused, Unreachable
-from .scan.urls import parse_status_url
 
 MAX_HOPS = 10
 
@@ -77,10 +78,13 @@ def _unwrap_warning(url: str) -> str:
 
 
 def resolve(client: Client, code: str) -> Resolution:
+    """Where the link stored under code leads: its platform names the first URL."""
     result = Resolution(code)
-    template = client.settings.endpoint("twitter", "tco_url")
-    tco_host = urlsplit(template.replace("{code}", code)).netloc.lower()
-    url = template.format(code=code)
+    url = platforms.link_request(code, client.settings)
+    if url is None:
+        result.error = "no platform resolves this link"
+        return result
+    first_host = urlsplit(url).netloc.lower()
     seen: set[str] = set()
     for hop_number in range(MAX_HOPS + 1):
         if url in seen:
@@ -90,8 +94,8 @@ def resolve(client: Client, code: str) -> Resolution:
             result.error = f"more than {MAX_HOPS} redirects"
             return result
         seen.add(url)
-        if hop_number > 0 and parse_status_url(url):
-            result.resolved = url  # a tweet: known without asking the site
+        if hop_number > 0 and platforms.post_ref(url):
+            result.resolved = url  # a post: known without asking the site
             return result
         try:
             answer = client.get(url, retry=hop_number == 0, max_bytes=1024 * 1024)
@@ -117,7 +121,7 @@ def resolve(client: Client, code: str) -> Resolution:
         try:
             if 300 <= answer.status < 400 and answer.headers.get("location"):
                 next_url = urljoin(url, answer.headers["location"].strip())
-            elif answer.status == 200 and urlsplit(url).netloc.lower() == tco_host:
+            elif answer.status == 200 and urlsplit(url).netloc.lower() == first_host:
                 target = html_target(answer.body)
                 next_url = urljoin(url, target) if target else None
         except ValueError as exc:  # "http://[::1": no URL at all, and it will not become one
@@ -125,7 +129,7 @@ def resolve(client: Client, code: str) -> Resolution:
             return result
         if next_url is None:
             if hop_number == 0:
-                result.error = f"t.co answered HTTP {answer.status} without a destination"
+                result.error = f"{first_host} answered HTTP {answer.status} without a destination"
                 result.transient = answer.status >= 500 or answer.status == 429
                 return result
             result.resolved = url

@@ -185,6 +185,23 @@ class Store:
             )
         return pk
 
+    def add_cited_post(self, article_id: int, embed: Embed, now: str) -> bool:
+        """A post an article's link turned out to lead to, once resolved: cited by
+        that article (unless it shows the post already). True when it is new there."""
+        with self.conn:
+            pk = self._upsert_post(embed, now)
+            position = self.conn.execute(
+                "SELECT coalesce(max(position), -1) + 1 FROM article_posts WHERE article_id = ?",
+                (article_id,)).fetchone()[0]
+            added = self.conn.execute(
+                "INSERT OR IGNORE INTO article_posts (article_id, post_pk, position, role)"
+                " VALUES (?, ?, ?, 'cited')", (article_id, pk, position)).rowcount
+            if added:
+                self.conn.execute(
+                    "UPDATE posts SET role = 'cited' WHERE pk = ? AND role IS NOT 'embedded'",
+                    (pk,))
+            return bool(added)
+
     def _fill_nulls(self, pk: int, fields: dict, now: str) -> None:
         fields = {k: v for k, v in fields.items() if v is not None}
         if not fields:
@@ -197,8 +214,11 @@ class Store:
         )
 
     def _upsert_link(self, link: str) -> str:
-        code = link.rsplit("/", 1)[1]
-        is_pic = 1 if "pic.twitter.com" in link else 0
+        """The link's row (its key is its platform's: a t.co link's bare code); a
+        link to a post's own media marks the row once seen in that form."""
+        owner = platforms.link_key(link)
+        code = owner[1] if owner else link
+        is_pic = 1 if owner and owner[0].is_media_link(link) else 0
         self.conn.execute(
             "INSERT INTO links (code, url, is_pic) VALUES (?, ?, ?) ON CONFLICT(code) DO UPDATE"
             " SET url = excluded.url, is_pic = 1 WHERE excluded.is_pic = 1 AND links.is_pic = 0",

@@ -22,10 +22,13 @@ from .base import (
 
 # In the order their URLs are tried: none claims another's URLs, so the order
 # only decides which is asked first.
-_PACKAGES = ("twitter",)
+_PACKAGES = (
+    "twitter",
+    "telegram",
+)
 
 __all__ = ["EmbedPage", "Endpoint", "Finding", "Lookup", "Platform", "PostData", "PostRef",
-           "Verdict", "all_platforms", "get", "post_ref"]
+           "Verdict", "all_platforms", "get", "link_key", "link_request", "post_ref"]
 
 _loaded: dict[str, Platform] = {}
 
@@ -42,6 +45,24 @@ def get(name: str) -> Platform:
     """The platform called name; KeyError for one archiver does not know."""
     all_platforms()
     return _loaded[name]
+
+
+def link_key(url: str) -> tuple[Platform, str] | None:
+    """(platform, key) for a short link of any platform, or None."""
+    for platform in all_platforms():
+        key = platform.link_key(url)
+        if key is not None:
+            return platform, key
+    return None
+
+
+def link_request(key: str, settings) -> str | None:
+    """The first URL to ask to resolve the link stored under key."""
+    for platform in all_platforms():
+        url = platform.link_request(key, settings)
+        if url is not None:
+            return url
+    return None
 
 
 def post_ref(url: str | None) -> PostRef | None:

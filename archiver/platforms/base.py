@@ -135,6 +135,24 @@ class Platform:
         """Posts a plain-text article shows by the platform's own attribution."""
         return []
 
+    # -- links that lead to posts only after a redirect ---------------------------
+    def link_key(self, url: str) -> str | None:
+        """The archive's key for one of this platform's short links (t.co, a
+        vm.tiktok.com or fb.watch code): the key the link is stored and resolved
+        under, or None when the URL is no such link."""
+        return None
+
+    def link_request(self, key: str, settings) -> str | None:
+        """The first URL to ask when resolving the link stored under key, or None
+        when the key is not one of this platform's."""
+        return None
+
+    def is_media_link(self, url: str) -> bool:
+        """A link a post carries to its own media (pic.twitter.com): resolved, it
+        names the post it belongs to, so it can give a post found without an id
+        its id."""
+        return False
+
     # -- naming posts ------------------------------------------------------
     def post_ref(self, url: str | None) -> PostRef | None:
         """Any URL form of one of this platform's posts, as its stable reference."""

@@ -27,6 +27,10 @@ GONE = re.compile(
     re.IGNORECASE,
 )
 _ID = re.compile(r"[0-9]{1,20}")
+_LINK = re.compile(r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)/?",
+                   re.IGNORECASE)
+_PIC = re.compile(r"(?:https?://)?pic\.(?:twitter|x)\.com/", re.IGNORECASE)
+_CODE = re.compile(r"[A-Za-z0-9]{1,64}")
 
 
 class Twitter(Platform):
@@ -45,6 +49,19 @@ class Twitter(Platform):
     # An article shows pic.twitter.com/X where the post has https://t.co/X: one link.
     link_codes = re.compile(
         r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)", re.IGNORECASE)
+
+    def link_key(self, url: str) -> str | None:
+        # Its links are stored by their bare code: pic.twitter.com/X is t.co/X.
+        m = _LINK.fullmatch(url.strip())
+        return m.group(1) if m else None
+
+    def link_request(self, key: str, settings) -> str | None:
+        if not _CODE.fullmatch(key):
+            return None
+        return settings.endpoint(self.name, "tco_url").format(code=key)
+
+    def is_media_link(self, url: str) -> bool:
+        return _PIC.match(url.strip()) is not None
 
     def post_ref(self, url: str | None) -> PostRef | None:
         parsed = parse_status_url(url)
