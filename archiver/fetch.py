@@ -345,9 +345,12 @@ class Fetcher:
             ]
             unchanged = (recheck and verdict.status == "archived" and verdict.data is not None
                          and not platform.texts_differ(post["live_text"], verdict.data.text))
-            if verdict.status == "archived" and not unchanged:
-                capture = (await early if early else await self._capture(page) if page
-                           else Capture(error=f"{platform.title} has no embed page to capture"))
+            if verdict.status == "archived" and not unchanged and page is None:
+                # A platform with no page a reader can see without logging in: its
+                # answers are the evidence there is.
+                verdict.reason += f"; {platform.title} shows no embed page without a login"
+            elif verdict.status == "archived" and not unchanged:
+                capture = await early if early else await self._capture(page)
                 if capture.error:
                     # The embed page may withhold what the data endpoints showed
                     # (Twitter's reads syndication, which withholds some posts oEmbed
@@ -365,8 +368,8 @@ class Fetcher:
                     pieces += capture.pieces
                 if recheck and not capture.error:
                     verdict.reason = f"live text changed; new capture ({verdict.reason})"
-                if not recheck:
-                    self._follow_quote(pk, platform, verdict)
+            if not recheck and not unchanged:
+                self._follow_quote(pk, platform, verdict)
             if verdict.status != "failed" and pieces and not unchanged:
                 now = self.clock()
                 files = await self._in_thread(
