@@ -25,6 +25,10 @@ from .base import (
 _PACKAGES = (
     "twitter",
     "telegram",
+    "bluesky",
+    "youtube",
+    "tiktok",
+    "reddit",
 )
 
 __all__ = ["EmbedPage", "Endpoint", "Finding", "Lookup", "Platform", "PostData", "PostRef",

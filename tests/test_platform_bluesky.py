@@ -1,0 +1,358 @@
+"""Bluesky behind the platform contract: its URL forms and ids, its markup in
+articles, its answers weighed through the stand-in, and one article archived
+through the real `archiver run`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from archiver import platforms
+from archiver.net import Client
+from archiver.scan import registry
+from archiver.settings import load
+from standin.bluesky import PDS, BlueskyStandIn
+
+FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
+BSKY = platforms.get("bluesky")
+DID = "did:plc:vjug55kidv6sye7ykr5faxxn"
+RKEY = "3lbq7mxsiek2v"
+POST = f"{DID}/{RKEY}"
+OTHER_DID = "did:plc:2jtyqespp2zfodukwvktqwe6"
+
+
+# -- naming posts ----------------------------------------------------------------------
+@pytest.mark.parametrize("url, post_id, handle", [
+    (f"https://bsky.app/profile/{DID}/post/{RKEY}", POST, None),
+    (f"https://bsky.app/profile/{DID}/post/{RKEY}?ref_src=embed", POST, None),
+    (f"https://bsky.app/profile/did%3Aplc%3Avjug55kidv6sye7ykr5faxxn/post/{RKEY}", POST, None),
+    (f"http://www.bsky.app/profile/{DID}/post/{RKEY}/", POST, None),
+    (f"https://bsky.app/profile/{DID}/post/{RKEY}/liked-by", POST, None),
+    (f"https://fxbsky.app/profile/{DID}/post/{RKEY}", POST, None),
+    (f"at://{DID}/app.bsky.feed.post/{RKEY}", POST, None),
+    (f"https://embed.bsky.app/embed/{DID}/app.bsky.feed.post/{RKEY}?id=1&colorMode=dark",
+     POST, None),
+    # A handle is all such a link names: kept under it (no DID without asking the network).
+    (f"https://bsky.app/profile/Alice.bsky.social/post/{RKEY}", f"alice.bsky.social/{RKEY}",
+     "alice.bsky.social"),
+    (f"//bsky.app/profile/@alice.bsky.social/post/{RKEY}", f"alice.bsky.social/{RKEY}",
+     "alice.bsky.social"),
+    (f"at://alice.bsky.social/app.bsky.feed.post/{RKEY}", f"alice.bsky.social/{RKEY}",
+     "alice.bsky.social"),
+])
+def test_every_url_form_of_a_post_gives_its_id(url, post_id, handle):
+    ref = platforms.post_ref(url)
+    assert ref is not None and (ref.platform, ref.id, ref.handle) == ("bluesky", post_id, handle)
+
+
+@pytest.mark.parametrize("url", [
+    f"https://bsky.app/profile/{DID}",
+    "https://bsky.app/profile/alice.bsky.social",
+    "https://bsky.app/profile/alice.bsky.social/feed/whats-hot",
+    "https://bsky.app/profile/alice.bsky.social/lists/3kabcdefghi2a",
+    "https://bsky.app/hashtag/news",
+    "https://bsky.app/search?q=bridge",
+    "https://bsky.app/intent/compose?text=hello",
+    "https://go.bsky.app/AbCdEfG",
+    f"at://{DID}/app.bsky.feed.like/{RKEY}",
+    f"https://bsky.app/profile/{DID}/post/..",
+    f"https://bsky.app/profile/not_a_handle/post/{RKEY}",
+    f"https://example.com/profile/{DID}/post/{RKEY}",
+    f"https://cdn.bsky.app/img/feed_fullsize/plain/{DID}/bafkreiabc@jpeg",
+])
+def test_profiles_feeds_lists_and_share_links_name_no_post(url):
+    assert BSKY.post_ref(url) is None
+
+
+def test_ids_are_checked_and_become_one_safe_folder_name():
+    assert BSKY.valid_id(POST) and BSKY.valid_id(f"alice.bsky.social/{RKEY}")
+    for bad in ["", RKEY, f"{DID}/../x", f"did:plc:short/{RKEY}", f"{DID}/a/b", "../x/y",
+                f"did:web:example.com%3A8080/{RKEY}"]:
+        assert not BSKY.valid_id(bad), bad
+    assert BSKY.folder_name(POST) == f"did=plc=vjug55kidv6sye7ykr5faxxn+{RKEY}"
+    assert BSKY.post_url(POST, None) == f"https://bsky.app/profile/{DID}/post/{RKEY}"
+
+
+def test_a_tid_record_key_dates_its_post():
+    assert BSKY.date_from_id(POST) == "2024-11-24"  # 23:58 UTC; the embed code says Nov 25
+    assert BSKY.date_from_id(f"{DID}/self") is None
+
+
+# -- reading articles --------------------------------------------------------------------
+def read_directly(path: Path) -> tuple[list[dict], list[dict]]:
+    """(embeds, cited) as registry.py reads them, without the CLI."""
+    data = path.read_bytes()
+    asked = registry.present(data.lower())
+    if path.suffix == ".txt":
+        embeds, cited = registry.find_in_text(data.decode("utf-8"), data.lower())
+        return [e.to_json() for e in embeds], [c.cited_json() for c in cited]
+    tree = LexborHTMLParser(data.decode("utf-8"))
+    found = registry.find_embeds(tree, asked)
+    inside = {n.mem_id for node, _ in found for n in node.traverse()}
+    hrefs = [a.attributes.get("href") for a in tree.css("a[href]") if a.mem_id not in inside]
+    embeds = [e for _, e in found]
+    cited = registry.cited_in_links(hrefs, asked, {(e.platform, e.id) for e in embeds})
+    return [e.to_json() for e in embeds], [c.cited_json() for c in cited]
+
+
+def embed(post_id, handle=None, author=None, date=None, text=None, url=None) -> dict:
+    return {"platform": "bluesky", "id": post_id, "handle": handle, "author": author,
+            "date": date, "text": text, "url": url, "links": []}
+
+
+SCANS = {
+    "official_embed.html": (
+        [embed(POST, "transport.harborcity.gov", "Harbor City Transport", "2024-11-25",
+               "The Harbor Bridge is closed in both directions until further notice. Use the"
+               " Pier Road detour & allow extra time.\n\nUpdates here.")],
+        []),
+    "rendered_iframe.html": ([embed(f"{OTHER_DID}/3lh5px6yngs26", date="2025-02-02")], []),
+    "wordpress_url.html": (
+        [embed("valleymarathon.bsky.social/3kxq2tw7fo52a", "valleymarathon.bsky.social",
+               date="2024-07-20",
+               url="https://bsky.app/profile/valleymarathon.bsky.social/post/3kxq2tw7fo52a")],
+        []),
+    "cited.html": ([], [
+        {"platform": "bluesky", "id": "mayor.metro.example/3kzabc2def3gh",
+         "handle": "mayor.metro.example",
+         "url": "https://bsky.app/profile/mayor.metro.example/post/3kzabc2def3gh"},
+        {"platform": "bluesky", "id": "did:plc:abcdefghijklmnopqrstuvwx/3kzabc2def4gh",
+         "handle": None, "url": "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/"
+                                "3kzabc2def4gh?ref_src=embed"}]),
+    "negatives.html": ([], []),
+    "plaintext.txt": (
+        [embed(None, "chris.bsky.social", "Chris", "2024-11-27",
+               "The ferry terminal is a zoo this morning. Three sailings cancelled and no"
+               " announcements since 7.")],
+        []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCANS))
+def test_each_markup_form_is_read_by_the_platform(name):
+    embeds, cited = read_directly(FIXTURES / name)
+    assert (embeds, cited) == SCANS[name]
+
+
+@pytest.mark.parametrize("name", sorted(SCANS))
+def test_each_markup_form_is_found_by_archiver_scan(run, name):
+    proc = run("scan", str(FIXTURES / name), "--json", check_json=True)
+    assert proc.returncode == 0, proc.stderr_text
+    article = proc.json[0]
+    expected_embeds, expected_cited = SCANS[name]
+    assert [e for e in article["embeds"] if e["platform"] == "bluesky"] == expected_embeds
+    assert [c for c in article["cited"] if c["platform"] == "bluesky"] == expected_cited
+
+
+def test_an_embed_nested_in_a_wordpress_block_is_one_post_with_its_text():
+    page = ('<figure class="wp-block-embed is-provider-bluesky"><div class="wp-block-embed__'
+            'wrapper"><blockquote class="bluesky-embed" data-bluesky-uri="at://'
+            f'{DID}/app.bsky.feed.post/{RKEY}"><p lang="en">Words</p>&mdash; A (<a href="https://'
+            f'bsky.app/profile/{DID}">@a.bsky.social</a>) <a href="https://bsky.app/profile/{DID}/'
+            f'post/{RKEY}">January 2, 2025 at 3:04 PM</a></blockquote></div></figure>')
+    found = registry.find_embeds(LexborHTMLParser(page), [BSKY])
+    assert [(e.id, e.text, e.handle, e.date) for _, e in found] == [
+        (POST, "Words", "a.bsky.social", "2025-01-02")]
+
+
+# -- weighing answers ----------------------------------------------------------------------
+@pytest.fixture
+def standin():
+    with BlueskyStandIn(render_delay=0.3) as s:
+        yield s
+
+
+def verdict(standin, post_id, handle=None, **env):
+    settings = load(env={**standin.env(), "ARCHIVER_RETRIES": "1", **env})
+    client = Client(settings)
+    try:
+        lookups = BSKY.lookups({"id": post_id, "handle": handle, "url": None}, settings)
+        answers = {lookup.name: client.get(lookup.url) for lookup in lookups}
+    finally:
+        client.close()
+    return BSKY.classify(answers, {"id": post_id, "handle": handle})
+
+
+def test_a_post_is_archived_with_its_text_author_and_original_media(standin):
+    standin.add_account(DID, "transport.harborcity.gov", "Harbor City Transport")
+    standin.add_account(OTHER_DID, "quoted.bsky.social", "Quoted")
+    standin.add_post(OTHER_DID, "3lh5px6yngs26", text="the quoted words")
+    standin.add_post(DID, RKEY, text="Bridge closed.\nUse the detour.",
+                     images=["bafkreiaaaaaaaaaa", "bafkreibbbbbbbbbb"],
+                     quoted=f"{OTHER_DID}/3lh5px6yngs26")
+    got = verdict(standin, POST)
+    assert got.status == "archived", got.reason
+    data = got.data
+    assert (data.text, data.author, data.handle, data.created_at) == (
+        "Bridge closed.\nUse the detour.", "Harbor City Transport", "transport.harborcity.gov",
+        "2024-11-25T00:58:51.890Z")
+    assert data.media == [
+        {"type": "photo", "url": f"{PDS}/xrpc/com.atproto.sync.getBlob?did={DID}"
+                                 "&cid=bafkreiaaaaaaaaaa", "alt": "alt 0", "video": None},
+        {"type": "photo", "url": f"{PDS}/xrpc/com.atproto.sync.getBlob?did={DID}"
+                                 "&cid=bafkreibbbbbbbbbb", "alt": "alt 1", "video": None}]
+    assert (data.quoted_id, data.quoted_handle) == (f"{OTHER_DID}/3lh5px6yngs26",
+                                                    "quoted.bsky.social")
+    assert data.source == "getPostThread"
+
+
+def test_a_video_is_the_uploaded_blob_with_its_poster(standin):
+    standin.add_account(DID, "a.bsky.social")
+    standin.add_post(DID, RKEY, text="clip", video="bafkreivvvvvvvvvv")
+    [video] = verdict(standin, POST).data.media
+    assert video["type"] == "video"
+    assert video["video"] == f"{PDS}/xrpc/com.atproto.sync.getBlob?did={DID}&cid=bafkreivvvvvvvvvv"
+    assert video["url"].endswith("/img/bafkreivvvvvvvvvv.png")
+
+
+def test_without_the_did_document_media_come_from_the_cdn(standin):
+    standin.add_account(DID, "a.bsky.social")
+    standin.add_post(DID, RKEY, text="pic", images=["bafkreiaaaaaaaaaa"])
+    standin.fault("did_doc", "server_error")
+    got = verdict(standin, POST)
+    assert got.status == "archived"
+    assert got.data.media[0]["url"] == (
+        f"https://cdn.bsky.app/img/feed_fullsize/plain/{DID}/bafkreiaaaaaaaaaa@jpeg")
+
+
+def test_a_deleted_post_of_an_account_that_resolves_is_deleted(standin):
+    standin.add_account(DID, "a.bsky.social")
+    standin.add_post(DID, RKEY, state="deleted")
+    got = verdict(standin, POST)
+    assert got.status == "deleted", got.reason
+    assert "NotFound" in got.reason and "resolves" in got.reason
+
+
+@pytest.mark.parametrize("state, words", [
+    ("takedown", "suspended"),
+    ("deactivated", "deactivated"),
+])
+def test_a_post_gone_with_its_account_is_unavailable_not_deleted(standin, state, words):
+    standin.add_account(DID, "a.bsky.social", state=state)
+    standin.add_post(DID, RKEY, text="still there, hidden")
+    got = verdict(standin, POST)
+    assert got.status == "unavailable", got.reason
+    assert words in got.reason
+
+
+def test_an_author_who_opted_out_of_logged_out_viewing_is_unavailable(standin):
+    standin.add_account(DID, "a.bsky.social", state="optout")
+    standin.add_post(DID, RKEY, text="members only")
+    got = verdict(standin, POST)
+    assert got.status == "unavailable"
+    assert "!no-unauthenticated" in got.reason
+
+
+def test_a_blocked_post_is_unavailable(standin):
+    standin.add_account(DID, "a.bsky.social")
+    standin.add_post(DID, RKEY, state="blocked")
+    assert verdict(standin, POST).status == "unavailable"
+
+
+def test_an_adult_labelled_post_is_archived_with_its_labels_said(standin):
+    standin.add_account(DID, "a.bsky.social")
+    standin.add_post(DID, RKEY, text="graphic", labels=["graphic-media"])
+    got = verdict(standin, POST)
+    assert got.status == "archived" and "graphic-media" in got.reason
+
+
+def test_a_post_known_by_handle_alone_is_never_called_deleted(standin):
+    standin.add_account(DID, "a.bsky.social")
+    got = verdict(standin, f"a.bsky.social/{RKEY}", handle="a.bsky.social")
+    assert got.status == "unavailable", got.reason
+    assert "handle" in got.reason
+
+
+def test_a_handle_that_resolves_no_more_is_unavailable(standin):
+    got = verdict(standin, f"gone.bsky.social/{RKEY}", handle="gone.bsky.social")
+    assert got.status == "unavailable", got.reason
+
+
+def test_a_post_known_by_handle_is_archived_when_found(standin):
+    standin.add_account(DID, "a.bsky.social")
+    standin.add_post(DID, RKEY, text="by handle")
+    got = verdict(standin, f"a.bsky.social/{RKEY}", handle="a.bsky.social")
+    assert got.status == "archived" and got.data.text == "by handle"
+
+
+@pytest.mark.parametrize("route, kind, words", [
+    ("post_thread", "rate_limited", "429"),
+    ("post_thread", "server_error", "503"),
+    ("post_thread", "html_instead_of_json", "HTML"),
+    ("post_thread", "reset", "getPostThread"),
+    ("profile", "rate_limited", "getProfile: HTTP 429"),  # gone, but the account unasked
+])
+def test_rate_limits_errors_and_login_pages_fail_for_a_retry(standin, route, kind, words):
+    standin.add_account(DID, "a.bsky.social")
+    standin.add_post(DID, RKEY, state="deleted")
+    standin.fault(route, kind)
+    got = verdict(standin, POST)
+    assert (got.status, got.retry) == ("failed", True), got.reason
+    assert words in got.reason
+
+
+def test_an_answer_about_another_post_is_a_failure(standin):
+    standin.add_account(DID, "a.bsky.social")
+    standin.add_post(DID, RKEY, text="x", answer_uri=f"at://{DID}/app.bsky.feed.post/3kaaaaaaaaa2a")
+    got = verdict(standin, POST)
+    assert got.status == "failed" and "another post" in got.reason
+
+
+# -- the whole path --------------------------------------------------------------------------
+def article(tmp_path, *rkeys) -> Path:
+    quotes = "".join(
+        f'<blockquote class="bluesky-embed" data-bluesky-uri="at://{DID}/app.bsky.feed.post/'
+        f'{rkey}"><p lang="en">Preserved words {rkey}</p>&mdash; T (<a href="https://bsky.app/'
+        f'profile/{DID}">@t.bsky.social</a>) <a href="https://bsky.app/profile/{DID}/post/{rkey}">'
+        "November 25, 2024 at 12:58 AM</a></blockquote>" for rkey in rkeys)
+    path = tmp_path / "story.html"
+    path.write_text(f"<html><head><title>Story</title></head><body><p>Prose.</p>{quotes}"
+                    '<script async src="https://embed.bsky.app/static/embed.js"></script>'
+                    "</body></html>")
+    return path
+
+
+def test_archiver_run_archives_captures_and_records_a_post(run, archive, standin, tmp_path):
+    standin.add_account(DID, "t.bsky.social", "Transport")
+    standin.add_post(DID, RKEY, text="Live words of the post", images=["bafkreiaaaaaaaaaa"])
+    standin.add_post(DID, "3lbq7mxsiek2a", state="deleted")
+    standin.add_account(OTHER_DID, "hidden.bsky.social", state="optout")
+    env = {**standin.env(), "ARCHIVER_TIMEOUT": "5"}
+    proc = run("run", str(article(tmp_path, RKEY, "3lbq7mxsiek2a")), env=env)
+    assert proc.returncode == 0, proc.stdout_text + proc.stderr_text
+    conn = sqlite3.connect(archive / "archive.db")
+    conn.row_factory = sqlite3.Row
+    posts = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM posts")}
+    live = posts[POST]
+    assert live["status"] == "archived", live["status_reason"]
+    assert live["live_text"] == "Live words of the post"
+    assert live["text"] == f"Preserved words {RKEY}"
+    assert posts[f"{DID}/3lbq7mxsiek2a"]["status"] == "deleted"
+    assert standin.hits(r"^/embed/did:plc:")
+    folders = list((archive / "snapshots" / "bluesky").iterdir())
+    assert [f.name for f in folders] == [BSKY.folder_name(POST)]
+    [capture] = list(folders[0].iterdir())
+    names = {p.name for p in capture.iterdir()}
+    assert {"screenshot.png", "page.html", "page.mhtml", "getPostThread.json",
+            "getProfile.json", "did.json"} <= names
+    assert "Live words of the post" in (capture / "page.html").read_text()
+    answer = json.loads((capture / "getPostThread.json").read_text())
+    assert answer["thread"]["post"]["record"]["text"] == "Live words of the post"
+
+
+def test_an_embed_page_that_shows_no_post_is_a_failed_capture(run, archive, standin, tmp_path):
+    standin.add_account(DID, "t.bsky.social")
+    standin.add_post(DID, RKEY, text="found by the API", embed_gone=True)
+    proc = run("run", str(article(tmp_path, RKEY)), env={**standin.env(),
+                                                         "ARCHIVER_TIMEOUT": "5"})
+    assert proc.returncode == 1, proc.stdout_text + proc.stderr_text
+    conn = sqlite3.connect(archive / "archive.db")
+    status, reason = conn.execute("SELECT status, status_reason FROM posts").fetchone()
+    assert status == "failed" and "capture failed" in reason
+    assert "shows no post" in reason and "Post not found" in reason
+    assert not (archive / "snapshots" / "bluesky").exists() or not any(
+        (archive / "snapshots" / "bluesky").iterdir())
