@@ -26,9 +26,11 @@ _PACKAGES = (
     "twitter",
     "telegram",
     "bluesky",
+    "mastodon",
     "youtube",
     "tiktok",
     "reddit",
+    "instagram",
 )
 
 __all__ = ["EmbedPage", "Endpoint", "Finding", "Lookup", "Platform", "PostData", "PostRef",
