@@ -16,6 +16,7 @@ from .errors import ArchiverError
 from .evidence import Piece
 from .net import AddressGuard, trusted_hosts
 from .platforms import EmbedPage
+from .traffic import Exchange, Recorder
 
 IMAGES_DONE = """() => Array.from(document.images).every(img => img.complete)"""
 IMAGES_WAIT = 5  # seconds the card's images may take; a post without them is still captured
@@ -38,6 +39,9 @@ class Capture:
     error: str | None = None
     status: int | None = None
     blocked: list[str] = field(default_factory=list)  # requests the page may not make, refused
+    exchanges: list[Exchange] = field(default_factory=list)  # what the browser received
+    unrecorded: list[str] = field(default_factory=list)  # requests left out of exchanges
+    title: str = ""
 
 
 class Capturer:
@@ -206,8 +210,10 @@ class Capturer:
         result = Capture()
         guard = CaptureGuard(self.address_guard)
         result.blocked = guard.blocked
+        recorder = Recorder(self.settings.max_media_bytes)
         try:
             await guard.attach(context)
+            recorder.attach(context)
             url = embed.url
             page = guard.page = await context.new_page()
             page.set_default_timeout(self.timeout_ms)
@@ -240,6 +246,9 @@ class Capturer:
             cdp = await context.new_cdp_session(page)
             snapshot = await cdp.send("Page.captureSnapshot", {"format": "mhtml"})
             await cdp.detach()
+            result.title = await page.title()
+            await recorder.settle()
+            result.exchanges, result.unrecorded = recorder.exchanges, recorder.unrecorded
             result.pieces = [
                 Piece("screenshot.png", "png", png, url, result.status),
                 Piece("page.html", "html", html, url, result.status),

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PARTIAL_SUFFIX = ".partial"
@@ -68,42 +68,123 @@ def _write_file(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+@dataclass
+class WebArchive:
+    """The capture's traffic, to be written as capture.wacz."""
+
+    exchanges: list
+    page: object  # wacz_writer.Page
+    resources: list = field(default_factory=list)
+    notes: object = None  # wacz_writer.Notes
+    description: str = ""
+
+
+@dataclass
+class Recorded:
+    """A capture folder once in place: its files, and what could not be kept."""
+
+    files: list[Written]
+    failures: list[dict]
+
+
+WACZ_NAME = "capture.wacz"
+
+
+class Draft:
+    """A capture folder being assembled under `<stamp>.partial`: media downloads land
+    in it as they come; finish() adds the other files, the WACZ and the manifest,
+    and renames it into place."""
+
+    def __init__(self, archive_dir: Path, platform: str, post_id: str, stamp: str):
+        self.archive_dir, self.platform, self.post_id = archive_dir, platform, post_id
+        final = capture_folder(archive_dir, platform, post_id, stamp)
+        n = 1
+        while final.exists() or final.with_name(final.name + PARTIAL_SUFFIX).exists():
+            n += 1  # two captures within the same second
+            final = final.with_name(f"{stamp}-{n}")
+        self.final = final
+        self.folder = final.with_name(final.name + PARTIAL_SUFFIX)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def _rel(self, name: str) -> str:
+        return (self.final / name).relative_to(self.archive_dir).as_posix()
+
+    def finish(self, captured_at: str, pieces: list[Piece], media: list | None = None,
+               web: WebArchive | None = None) -> Recorded:
+        try:
+            written, entries, failures = [], [], []
+            for piece in pieces:
+                _write_file(self.folder / piece.name, piece.data)
+                digest = hashlib.sha256(piece.data).hexdigest()
+                entries.append({
+                    "name": piece.name, "kind": piece.kind, "size": len(piece.data),
+                    "sha256": digest, "source_url": piece.source_url,
+                    "http_status": piece.http_status, "captured_at": captured_at,
+                })
+                written.append(Written(piece.kind, self._rel(piece.name), digest,
+                                       len(piece.data), piece.source_url, piece.http_status,
+                                       captured_at))
+            for kept in media or []:
+                item = {"position": kept.file.position, "media_type": kept.file.kind,
+                        "alt": kept.file.alt}
+                if kept.name is None:
+                    failures.append({"kind": "media", **item, "source_url": kept.file.url,
+                                     "http_status": kept.status, "reason": kept.error})
+                    continue
+                entries.append({
+                    "name": kept.name, "kind": "media", "size": kept.size,
+                    "sha256": kept.sha256, "source_url": kept.source_url,
+                    "http_status": kept.status, "captured_at": captured_at, **item,
+                    **({"asked_url": kept.file.url} if kept.file.url != kept.source_url
+                       else {}),
+                    **({"from_browser": True} if kept.reused else {}),
+                })
+                written.append(Written("media", self._rel(kept.name), kept.sha256, kept.size,
+                                       kept.source_url, kept.status, captured_at))
+            if web is not None:
+                from . import __version__
+                from .wacz_writer import Notes, write_wacz
+
+                notes = web.notes or Notes()
+                digest, size = write_wacz(self.folder / WACZ_NAME, web.exchanges, web.resources,
+                                          web.page, notes, f"archiver {__version__}",
+                                          web.description)
+                entries.append({
+                    "name": WACZ_NAME, "kind": "wacz", "size": size, "sha256": digest,
+                    "source_url": web.page.url, "http_status": None,
+                    "captured_at": captured_at, "exchanges": len(web.exchanges),
+                    "unrecorded": len(notes.unrecorded), "blocked": len(notes.blocked),
+                })
+                written.append(Written("wacz", self._rel(WACZ_NAME), digest, size,
+                                       web.page.url, None, captured_at))
+            body = {"platform": self.platform, "id": self.post_id,
+                    "captured_at": captured_at, "files": entries}
+            if failures:
+                body["failures"] = failures
+            _write_file(self.folder / MANIFEST_NAME,
+                        json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8"))
+            os.replace(self.folder, self.final)
+        except BaseException:
+            self.discard()
+            raise
+        return Recorded(written, failures)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+MANIFEST_NAME = "manifest.json"
+
+
 def write_capture(archive_dir: Path, platform: str, post_id: str, stamp: str,
                   captured_at: str, pieces: list[Piece]) -> list[Written]:
-    final = capture_folder(archive_dir, platform, post_id, stamp)
-    n = 1
-    while final.exists():  # two captures within the same second
-        n += 1
-        final = final.with_name(f"{stamp}-{n}")
-    partial = final.with_name(final.name + PARTIAL_SUFFIX)
-    partial.mkdir(parents=True, exist_ok=True)
-    try:
-        written, manifest = [], []
-        for piece in pieces:
-            _write_file(partial / piece.name, piece.data)
-            digest = hashlib.sha256(piece.data).hexdigest()
-            manifest.append({
-                "name": piece.name, "kind": piece.kind, "size": len(piece.data),
-                "sha256": digest, "source_url": piece.source_url,
-                "http_status": piece.http_status, "captured_at": captured_at,
-            })
-            rel = (final / piece.name).relative_to(archive_dir).as_posix()
-            written.append(Written(piece.kind, rel, digest, len(piece.data), piece.source_url,
-                                   piece.http_status, captured_at))
-        body = {"platform": platform, "id": post_id, "captured_at": captured_at,
-                "files": manifest}
-        _write_file(partial / "manifest.json",
-                    json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8"))
-        os.replace(partial, final)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    return written
+    """A capture of these files alone (no traffic, no media)."""
+    return Draft(archive_dir, platform, post_id, stamp).finish(captured_at, pieces).files
 
 
 def discard(archive_dir: Path, written: list[Written]) -> None:
     """Remove the capture folders of files that could not be recorded."""
-    for folder in {(archive_dir / w.path).parent for w in written}:
+    for folder in {archive_dir.joinpath(*w.path.split("/")[:4]) for w in written}:
         if (archive_dir / "snapshots") in folder.parents:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -11,12 +11,13 @@ import asyncio
 import contextlib
 import errno
 import re
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import clock, evidence, platforms
+from . import clock, evidence, media, platforms
 from .capture import BrowserMissing, Capture, Capturer
 from .errors import ArchiveError
 from .ledger import FetchLedger, Schedule
@@ -34,6 +35,8 @@ class FetchReport:
     posts: Counter = field(default_factory=Counter)  # by status, and deferred
     rechecked: Counter = field(default_factory=Counter)  # unchanged / edited / gone / failed
     refreshed: Counter = field(default_factory=Counter)  # filled / withheld / failed
+    upgraded: Counter = field(default_factory=Counter)  # upgraded / edited / gone / failed
+    media: Counter = field(default_factory=Counter)  # kept / failed
     ids_learned: int = 0
     quotes: int = 0
     cited: int = 0  # posts articles' links turned out to lead to
@@ -44,7 +47,8 @@ class FetchReport:
     def failures(self) -> int:
         """Work that did not settle: failed, or deferred to the next run."""
         return (self.links["failed"] + self.links["deferred"] + self.posts["failed"]
-                + self.posts["deferred"] + self.rechecked["failed"] + self.refreshed["failed"])
+                + self.posts["deferred"] + self.rechecked["failed"] + self.refreshed["failed"]
+                + self.upgraded["failed"])
 
     def summary(self) -> str:
         links = ", ".join(f"{n} {k}" for k, n in sorted(self.links.items())) or "none due"
@@ -56,6 +60,12 @@ class FetchReport:
         if self.refreshed:
             text += " Refreshed from syndication: " + ", ".join(
                 f"{n} {k}" for k, n in sorted(self.refreshed.items())) + "."
+        if self.upgraded:
+            text += " Captures upgraded: " + ", ".join(
+                f"{n} {k}" for k, n in sorted(self.upgraded.items())) + "."
+        if self.media:
+            text += " Media files: " + ", ".join(
+                f"{n} {k}" for k, n in sorted(self.media.items())) + "."
         if self.ids_learned:
             text += f" Ids learned from links: {self.ids_learned}."
         if self.quotes:
@@ -118,11 +128,41 @@ def _stamp(now: str) -> str:
     return now.replace("-", "").replace(":", "")
 
 
+def web_archive(platform: Platform, post_id: str, verdict: Verdict, lookups, answers: dict,
+                pieces: list, shown: Capture | None, kept: list) -> evidence.WebArchive:
+    """Every exchange of one capture (data lookups, the browser's, media downloads) and
+    its screenshot, for the WACZ; its page is the embed page shown, else the first
+    data answer (a post gone has no page but the answers that showed it gone)."""
+    from .traffic import from_answer
+    from .wacz_writer import Notes, Page, Resource
+
+    exchanges = [e for e in (from_answer(answers[lookup.name]) for lookup in lookups) if e]
+    exchanges += shown.exchanges if shown else []
+    exchanges += [e for k in kept for e in k.exchanges]
+    exchanges.sort(key=lambda e: e.at)
+    first = exchanges[0].at if exchanges else time.time()
+    title = f"{platform.title} post {post_id}"
+    if shown is not None and shown.exchanges:
+        page = Page(shown.pieces[0].source_url or shown.exchanges[0].url,
+                    shown.title or title, shown.exchanges[0].at)
+    else:
+        url = next((e.url for e in exchanges if e.origin == "lookup"),
+                   pieces[0].source_url if pieces else "")
+        page = Page(url or f"urn:archiver:{platform.name}:{post_id}",
+                    f"{title} ({verdict.status})", first)
+    resources = [Resource(f"urn:screenshot:{p.source_url or page.url}", "image/png", p.data,
+                          first) for p in pieces if p.kind == "png"]
+    notes = Notes(unrecorded=shown.unrecorded if shown else [],
+                  blocked=shown.blocked if shown else [])
+    return evidence.WebArchive(exchanges, page, resources, notes,
+                               description=f"{title}: {verdict.status} ({verdict.reason})")
+
+
 class Fetcher:
     def __init__(self, settings: Settings, store: Store,
                  events: Callable[[dict], None] | None = None,
                  schedule: Schedule | None = None, recheck_days: float | None = None,
-                 refresh: bool = False):
+                 refresh: bool = False, upgrade: bool = False):
         self.settings = settings
         self.store = store
         self.schedule = schedule or Schedule(settings.retry_base_minutes, settings.max_attempts)
@@ -131,6 +171,7 @@ class Fetcher:
         self.clock = clock.make_clock(settings.now)
         self.recheck_days = recheck_days
         self.refresh = refresh
+        self.upgrade = upgrade  # new captures, with WACZ and media, for posts without them
         self.report = FetchReport()
         self._capturer: Capturer | None = None
         self._browser_error: str | None = None
@@ -174,20 +215,23 @@ class Fetcher:
                 await self._each(due, recheck=True)
             if self.refresh:
                 await self._refresh_all(self.ledger.posts_to_refresh())
+            if self.upgrade:
+                due = [p for p in self.ledger.posts_to_upgrade() if p["pk"] not in seen]
+                await self._each(due, recheck=True, upgrade=True)
         finally:
             if self._capturer is not None:
                 await self._capturer.__aexit__(None, None, None)
             self.client.close()
             self.pool.shutdown(wait=False, cancel_futures=True)
 
-    async def _each(self, posts: list[dict], recheck: bool) -> None:
-        self.events({"event": "plan", "stage": "rechecks" if recheck else "posts",
-                     "total": len(posts)})
+    async def _each(self, posts: list[dict], recheck: bool, upgrade: bool = False) -> None:
+        stage = "upgrades" if upgrade else "rechecks" if recheck else "posts"
+        self.events({"event": "plan", "stage": stage, "total": len(posts)})
         limit = asyncio.Semaphore(self.settings.concurrency)
 
         async def one(post):
             async with limit:
-                await self._process(post, recheck)
+                await self._process(post, recheck, upgrade)
 
         await asyncio.gather(*(one(p) for p in posts))
 
@@ -298,7 +342,7 @@ class Fetcher:
         self.report.quotes += created
 
     # -- posts ----------------------------------------------------------------
-    async def _process(self, post: dict, recheck: bool) -> None:
+    async def _process(self, post: dict, recheck: bool, upgrade: bool = False) -> None:
         pk = post["pk"]
         try:
             platform = platforms.get(post["platform"])
@@ -319,7 +363,7 @@ class Fetcher:
             self._save(post, Verdict("failed", f"not a {platform.title} id: {post_id!r}"),
                        recheck=False)
             return
-        files = []
+        files, failures, shown = [], [], None
         page = platform.embed_page(post, self.settings)
         # A new post is most likely there: open its embed page while its data is
         # fetched, rather than after (the capture is dropped if it turns out gone).
@@ -343,8 +387,10 @@ class Fetcher:
                                answers[lookup.name].url, answers[lookup.name].status)
                 for lookup in lookups if answers[lookup.name].status is not None
             ]
-            unchanged = (recheck and verdict.status == "archived" and verdict.data is not None
-                         and not platform.texts_differ(post["live_text"], verdict.data.text))
+            edited = (verdict.status == "archived" and verdict.data is not None
+                      and platform.texts_differ(post["live_text"], verdict.data.text))
+            unchanged = (recheck and not upgrade and verdict.status == "archived"
+                         and verdict.data is not None and not edited)
             if verdict.status == "archived" and not unchanged and page is None:
                 # A platform with no page a reader can see without logging in: its
                 # answers are the evidence there is.
@@ -366,16 +412,17 @@ class Fetcher:
                                       verdict.data, retry=True)
                 else:
                     pieces += capture.pieces
+                    shown = capture
                 if recheck and not capture.error:
-                    verdict.reason = f"live text changed; new capture ({verdict.reason})"
+                    verdict.reason = (f"live text changed; new capture ({verdict.reason})"
+                                      if edited or not upgrade else
+                                      f"new capture with its WACZ and media ({verdict.reason})")
             if not recheck and not unchanged:
                 self._follow_quote(pk, platform, verdict)
             if verdict.status != "failed" and pieces and not unchanged:
-                now = self.clock()
-                files = await self._in_thread(
-                    evidence.write_capture, self.store.archive_dir, platform.name, post_id,
-                    _stamp(now), now, pieces,
-                )
+                recorded = await self._keep(platform, post_id, verdict, lookups, answers,
+                                            pieces, shown)
+                files, failures = recorded.files, recorded.failures
                 self.report.captures += 1
         except OSError as exc:
             if exc.errno in _ARCHIVE_UNWRITABLE:
@@ -396,25 +443,33 @@ class Fetcher:
                 with contextlib.suppress(BaseException):
                     await early
         try:
-            self._save(post, verdict, files, recheck=recheck, unchanged=recheck and unchanged)
+            self._save(post, verdict, files, recheck=recheck, unchanged=recheck and unchanged,
+                       upgrade=upgrade, edited=edited if recheck else None, failures=failures)
         except BaseException:
             # A capture no record names is not evidence the archive stands behind.
             evidence.discard(self.store.archive_dir, files)
             raise
 
     def _save(self, post: dict, verdict: Verdict, files=(), recheck: bool = False,
-              unchanged: bool = False) -> None:
+              unchanged: bool = False, upgrade: bool = False, edited: bool | None = None,
+              failures=()) -> None:
         now = self.clock()
         self.ledger.save_outcome(post["pk"], verdict.status, verdict.reason, now,
-                                 data=verdict.data, files=list(files), recheck=recheck)
-        if recheck:
+                                 data=verdict.data, files=list(files), recheck=recheck,
+                                 edited=edited, failures=list(failures))
+        if upgrade:
+            outcome = ("failed" if verdict.status == "failed" else "edited" if edited
+                       else "upgraded" if verdict.status == "archived" else "gone")
+            self.report.upgraded[outcome] += 1
+        elif recheck:
             outcome = ("unchanged" if unchanged else "failed" if verdict.status == "failed"
                        else "edited" if verdict.status == "archived" else "gone")
             self.report.rechecked[outcome] += 1
         else:
             outcome = verdict.status
             self.report.posts[outcome] += 1
-        self.events({"event": "recheck" if recheck else "post", "post": post["id"],
+        self.events({"event": "upgrade" if upgrade else "recheck" if recheck else "post",
+                     "post": post["id"],
                      "handle": post.get("handle"), "outcome": outcome,
                      "status": verdict.status, "reason": verdict.reason})
 
@@ -424,6 +479,45 @@ class Fetcher:
             return
         self._add_quote(pk, platforms.PostRef(platform.name, data.quoted_id, data.quoted_handle),
                         data.source or "data", self.clock())
+
+    # -- evidence -------------------------------------------------------------
+    async def _keep(self, platform: Platform, post_id: str, verdict: Verdict, lookups,
+                    answers: dict, pieces: list, shown: Capture | None) -> evidence.Recorded:
+        """Write the capture folder: its files, the post's media at full quality
+        (a post that is there), and a WACZ of every HTTP exchange of the capture."""
+        now = self.clock()
+        draft = await self._in_thread(evidence.Draft, self.store.archive_dir, platform.name,
+                                      post_id, _stamp(now))
+        try:
+            kept = []
+            if verdict.status == "archived" and verdict.data is not None:
+                kept = await self._media(platform, verdict.data.media, draft.folder, shown)
+            web = web_archive(platform, post_id, verdict, lookups, answers, pieces, shown, kept)
+            return await self._in_thread(draft.finish, now, pieces, kept, web)
+        except BaseException:
+            draft.discard()
+            raise
+
+    async def _media(self, platform: Platform, items: list, folder, shown: Capture | None):
+        """Each photo, video and GIF at its best: one the browser received whole is
+        written from what it received; the others are downloaded."""
+        seen = {e.url: e for e in (shown.exchanges if shown else ())
+                if e.status == 200 and e.body}
+        max_bytes = self.settings.max_media_bytes
+
+        def one(file: media.MediaFile) -> media.Kept:
+            if file.url in seen:
+                return media.keep_from_browser(file, folder, seen[file.url])
+            return media.download(self.client, file, folder, max_bytes)
+
+        kept = await asyncio.gather(*(self._in_thread(one, f)
+                                      for f in media.plan(platform, items)))
+        for k in kept:
+            self.report.media["failed" if k.error else "kept"] += 1
+            if k.error:
+                self.events({"event": "media", "url": k.file.url, "position": k.file.position,
+                             "error": k.error})
+        return kept
 
     def _get(self, url: str, headers=None) -> Answer:
         try:

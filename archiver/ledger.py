@@ -139,6 +139,16 @@ class FetchLedger:
             " ORDER BY pk"
         )
 
+    def posts_to_upgrade(self) -> list[dict]:
+        """Archived posts none of whose captures has a WACZ: captured before captures
+        kept their traffic and media."""
+        return self._rows(
+            "SELECT pk, platform, id, handle, text, live_text, status FROM posts p"
+            " WHERE status = 'archived' AND id IS NOT NULL AND NOT EXISTS ("
+            "  SELECT 1 FROM snapshots s WHERE s.post_pk = p.pk AND s.kind = 'wacz')"
+            " ORDER BY pk"
+        )
+
     def fill_live_data(self, pk: int, data, now: str) -> None:
         """What syndication adds to a post archived from oEmbed: the exact time, media,
         edit history. The live text and captures stay: a new look is a recheck's."""
@@ -187,11 +197,14 @@ class FetchLedger:
 
     def save_outcome(self, pk: int, status: str, reason: str, now: str, data=None,
                      files: list | None = None, error: str | None = None,
-                     recheck: bool = False) -> None:
+                     recheck: bool = False, edited: bool | None = None,
+                     failures: list | None = None) -> None:
         """A post's verdict, its live data and its capture files, in one transaction.
 
         A recheck that fails keeps the post archived (one bad night says nothing
-        about the post); a status change is written to status_history.
+        about the post); a status change is written to status_history, and so is an
+        edit a recheck found (`edited`; by default any new capture of a recheck).
+        `failures` are the capture's files that could not be kept (a media download).
         """
         with self.conn:
             row = self.conn.execute(
@@ -238,7 +251,9 @@ class FetchLedger:
                      (gone_since or now) if gone else None, pk),
                 )
             new_status = old_status if recheck and status == "failed" else status
-            if new_status != old_status or (recheck and files and status == "archived"):
+            if edited is None:
+                edited = bool(recheck and files and status == "archived")
+            if new_status != old_status or (edited and files and status == "archived"):
                 self.conn.execute(
                     "INSERT INTO status_history (post_pk, at, from_status, to_status, reason)"
                     " VALUES (?, ?, ?, ?, ?)",
@@ -248,12 +263,26 @@ class FetchLedger:
             for f in files or []:
                 self.conn.execute(
                     "INSERT INTO snapshots (post_pk, kind, path, sha256, size, source_url,"
-                    " captured_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (pk, f.kind, f.path, f.sha256, f.size, f.source_url, f.captured_at),
+                    " http_status, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (pk, f.kind, f.path, f.sha256, f.size, f.source_url, f.http_status,
+                     f.captured_at),
+                )
+            folder = capture_folder(files[0].path) if files else None
+            for failure in failures or []:
+                self.conn.execute(
+                    "INSERT INTO media_failures (post_pk, capture, position, media_type,"
+                    " source_url, http_status, reason, failed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (pk, folder, failure.get("position"), failure.get("media_type"),
+                     failure.get("source_url"), failure.get("http_status"),
+                     failure.get("reason"), now),
                 )
 
     def referenced_capture_folders(self) -> set[str]:
-        return {
-            r[0].rsplit("/", 1)[0]
-            for r in self.conn.execute("SELECT path FROM snapshots")
-        }
+        return {capture_folder(r[0]) for r in self.conn.execute("SELECT path FROM snapshots")}
+
+
+def capture_folder(path: str) -> str:
+    """The capture folder of a recorded file (snapshots/<platform>/<id>/<stamp>/...),
+    relative to the archive, wherever inside it the file lies (media/ files too)."""
+    return "/".join(path.split("/")[:4])

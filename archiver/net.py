@@ -97,6 +97,12 @@ class Answer:
     body: bytes = b""
     error: str | None = None  # a transport failure, after retries
     attempts: int = 0
+    # What went over the wire, for the capture's WARC: the request's headers as sent,
+    # the answer's status text and headers in their order (repeats kept), and when.
+    request_headers: dict = field(default_factory=dict)
+    reason: str = ""
+    header_list: list = field(default_factory=list)
+    at: float = 0.0
 
 
 def trusted_hosts(settings: Settings) -> set[str]:
@@ -318,11 +324,15 @@ class Client:
 
     def _once(self, url: str, headers: dict | None, max_bytes: int) -> Answer:
         deadline = time.monotonic() + self.timeout * 3
+        at = time.time()
         try:
             with self.session.get(url, headers=headers, allow_redirects=False, stream=True,
                                   timeout=self.timeout) as response:
                 answer = Answer(url, response.status_code,
-                                {k.lower(): v for k, v in response.headers.items()})
+                                {k.lower(): v for k, v in response.headers.items()},
+                                request_headers=dict(response.request.headers),
+                                reason=response.reason or "",
+                                header_list=list(response.raw.headers.items()), at=at)
                 chunks, total = [], 0
                 # read1 returns what has arrived, so a body dripping a byte at a
                 # time still meets the deadline below instead of filling a buffer.

@@ -157,6 +157,19 @@ def _cited(db: sqlite_utils.Database) -> None:
     _index(db, "posts", ["role"])
 
 
+def _evidence(db: sqlite_utils.Database) -> None:
+    """Captures that stand on their own: each file's HTTP status, the media files that
+    could not be kept (and why), and capture files found by their path (the captures
+    route and `archiver verify` look them up)."""
+    _column(db, "snapshots", "http_status", int)
+    _index(db, "snapshots", ["path"])
+    _table(db, "media_failures", {
+        "id": int, "post_pk": int, "capture": str, "position": int, "media_type": str,
+        "source_url": str, "http_status": int, "reason": str, "failed_at": str,
+    }, pk="id", foreign_keys=[("post_pk", "posts", "pk")])
+    _index(db, "media_failures", ["post_pk"])
+
+
 POST_ROLE = """CASE
   WHEN EXISTS (SELECT 1 FROM article_posts ap WHERE ap.post_pk = posts.pk
                AND ap.role = 'embedded') THEN 'embedded'
@@ -173,6 +186,7 @@ MIGRATIONS = [
     ("0004_warnings", _warnings),
     ("0005_live_data", _live_data),
     ("0006_cited", _cited),
+    ("0007_evidence", _evidence),
 ]
 KNOWN = {name for name, _ in MIGRATIONS}
 

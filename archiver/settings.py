@@ -33,6 +33,7 @@ class Settings:
     scan_workers: int = 0  # processes parsing articles; 0: one per core
     scan_timeout: float = 30.0  # seconds one source may take to read and parse; then it fails
     max_response_mb: float = 8.0  # cap on any answer the fetcher reads
+    max_media_mb: float = 512.0  # cap on one photo or video kept, and on a capture's traffic
     retries: int = 3  # tries per request within a run (429, 5xx, resets, timeouts)
     max_attempts: int = 6  # runs that may retry a failed post or link; then --retry-failed
     retry_base_minutes: float = 60.0  # backoff across runs: base, doubling per attempt
@@ -54,12 +55,16 @@ class Settings:
     def max_response_bytes(self) -> int:
         return int(self.max_response_mb * 1024 * 1024)
 
+    @property
+    def max_media_bytes(self) -> int:
+        return int(self.max_media_mb * 1024 * 1024)
+
 
 # The largest value each number may take: past these a setting is a typo, and
 # some would overflow where they are used (a socket timeout, a backoff date).
 MAXIMA = {
     "concurrency": 64, "timeout": 3600, "max_source_mb": 4096, "scan_workers": 256,
-    "max_response_mb": 4096, "retries": 20, "max_attempts": 1000,
+    "max_response_mb": 4096, "max_media_mb": 65536, "retries": 20, "max_attempts": 1000,
     "retry_base_minutes": 7 * 24 * 60, "host_rate": 1000, "host_429_limit": 1000,
     "scan_timeout": 3600,
 }

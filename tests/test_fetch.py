@@ -106,7 +106,7 @@ def test_seed_pic_codes_give_plain_text_tweets_ids_and_evidence_grade_captures(
         "https://twitter.com/dwnews/status/1479070000000000000/photo/1"
     )
     kinds = {s["kind"] for s in dw["snapshots"]}
-    assert kinds == {"png", "html", "mhtml", "syndication", "oembed"}
+    assert kinds == {"png", "html", "mhtml", "syndication", "oembed", "media", "wacz"}
 
     hops = json.loads(conn.execute("SELECT hops FROM links WHERE code = 'stnQeuMDva'")
                       .fetchone()["hops"])
@@ -118,7 +118,8 @@ def test_seed_pic_codes_give_plain_text_tweets_ids_and_evidence_grade_captures(
     folder = archive / Path(dw["snapshots"][0]["path"]).parent
     manifest = json.loads((folder / "manifest.json").read_text())
     assert {f["name"] for f in manifest["files"]} == {
-        "screenshot.png", "page.html", "page.mhtml", "syndication.json", "oembed.json"}
+        "screenshot.png", "page.html", "page.mhtml", "syndication.json", "oembed.json",
+        "capture.wacz", "media/01-1479070000000000000_0.png"}
     for entry in manifest["files"]:
         data = (folder / entry["name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]

@@ -293,7 +293,7 @@ def test_killed_with_sigkill_the_next_run_completes_and_loses_nothing(run, archi
     assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] == 10
     per_post = conn.execute(
         "SELECT post_pk, kind, count(*) FROM snapshots GROUP BY post_pk, kind").fetchall()
-    assert all(n == 1 for _, _, n in per_post) and len(per_post) == 50
+    assert all(n == 1 for _, _, n in per_post) and len(per_post) == 60  # 6 kinds each
     recorded = {r[0] for r in conn.execute("SELECT path FROM snapshots")}
     on_disk = files_under(archive)
     manifests = {f for f in on_disk if f.endswith("/manifest.json")}

@@ -204,6 +204,30 @@ class Platform:
     def read_refresh(self, answer: Answer, post: Mapping) -> Finding:
         raise NotImplementedError
 
+    # -- keeping media -------------------------------------------------------
+    def original_media_url(self, item: Mapping) -> str | None:
+        """Where the best copy of one of PostData.media is: the file itself, at the
+        largest size offered, never a streaming playlist; None when the data names
+        no such file. By default a video's or GIF's `video` URL and a photo's `url`,
+        as given; a platform whose URLs name a size says how to ask for the original."""
+        kind = item.get("type")
+        url = item.get("video") if kind in ("video", "gif", "animated_gif") else item.get("url")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            return None
+        path = url.split("?", 1)[0].split("#", 1)[0].lower()
+        return None if path.endswith((".m3u8", ".mpd")) else url
+
+    def media_key(self, item: Mapping) -> str:
+        """The platform's name for one of PostData.media, kept in its file name: the
+        item's `key` where the data gives one, else the last segment of its URL
+        without the extension ("…/media/FxYz12.jpg" -> "FxYz12")."""
+        key = item.get("key")
+        if isinstance(key, str) and key:
+            return key
+        url = item.get("url") or item.get("video") or ""
+        last = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        return last.rsplit(".", 1)[0] if "." in last else last
+
     # -- comparing texts -----------------------------------------------------
     def normalise_text(self, text: str) -> str:
         """Links by code only, whitespace collapsed, typographic quotes made plain."""

@@ -33,6 +33,12 @@ TOMBSTONE_TEXTS = {
     "age_restricted": "Age-restricted adult content. This content might not be appropriate "
     "for people under 18 years old. To view this media, you’ll need to log in to X. Learn more",
 }
+# Hostile answers for a media original: a body that never ends, an HTML page, a redirect
+# to a loopback name the guard refuses, a 5 GB Content-Length, a server error.
+MEDIA_ANSWERS = {"ok", "endless", "wrong_type", "redirect_private", "huge_length", "flaky"}
+# The video variants the stand-in lists, highest bitrate not first, the playlist first.
+VIDEO_BITRATES = (256000, 2176000, 832000)
+
 # How syndication answers for unavailable tweets unless Tweet.unavailable_as says otherwise.
 SYNDICATION_DEFAULT = {"protected": "404", "suspended": "404", "age_restricted": "tombstone"}
 
@@ -46,6 +52,13 @@ class Media:
     height: int = 675
     color: str = "#3b7dd8"  # colour of the generated image the stand-in serves
     url: str | None = None  # media_url_https override (default: served by the stand-in)
+    # How the stand-in answers for the original (a photo asked with name=orig, a video's
+    # or GIF's MP4s): ok, or a hostile answer (see MEDIA_ANSWERS).
+    answer: str = "ok"
+
+    def __post_init__(self):
+        if self.answer not in MEDIA_ANSWERS:
+            raise ValueError(f"unknown media answer {self.answer!r}; one of {sorted(MEDIA_ANSWERS)}")
 
 
 @dataclass
@@ -324,17 +337,21 @@ def media_details(tweet: Tweet, ents: dict, media_url) -> list[dict]:
         }
         if m.alt is not None:
             item["ext_alt_text"] = m.alt
-        if m.type in ("video", "animated_gif"):
+        if m.type == "video":
             mp4 = media_url(tweet, i, "mp4")
             item["video_info"] = {
                 "aspect_ratio": [16, 9],
-                "duration_millis": 12000 if m.type == "video" else 0,
+                "duration_millis": 12000,
                 "variants": [
-                    {"bitrate": 2176000, "content_type": "video/mp4", "url": mp4},
-                    {"bitrate": 832000, "content_type": "video/mp4", "url": mp4 + "?low=1"},
                     {"content_type": "application/x-mpegURL", "url": mp4[:-4] + ".m3u8"},
+                    *({"bitrate": rate, "content_type": "video/mp4", "url": f"{mp4}?bitrate={rate}"}
+                      for rate in VIDEO_BITRATES),
                 ],
             }
+        elif m.type == "animated_gif":  # one MP4, bitrate 0, as Twitter lists a GIF
+            mp4 = media_url(tweet, i, "mp4")
+            item["video_info"] = {"aspect_ratio": [16, 9], "variants": [
+                {"bitrate": 0, "content_type": "video/mp4", "url": mp4}]}
         details.append(item)
     return details
 

@@ -241,6 +241,23 @@ def embed_page(tweet_id: str, data_url: str, render_delay: float, theme: str = "
     )
 
 
+# The sizes a photo is served at, as fractions of the original (Twitter's name=).
+PHOTO_SIZES = {"orig": 1.0, "large": 1.0, "medium": 0.6, "small": 0.4, "thumb": 0.1}
+
+
+def photo(color: str, width: int, height: int, name: str | None) -> bytes:
+    """A photo at the size `name` asks for (medium when it names none): the original's
+    bytes differ from every smaller copy's."""
+    scale = PHOTO_SIZES.get(name or "medium", 0.6)
+    return solid_png(color, max(1, int(width * scale)), max(1, int(height * scale)))
+
+
+def mp4(variant: str) -> bytes:
+    """A video file whose bytes tell which variant (bitrate) was asked for."""
+    return (b"\x00\x00\x00\x18ftypmp42" + f"variant={variant};".encode()
+            + bytes(4096 + (int(variant) // 64 if variant.isdigit() else 0)))
+
+
 @lru_cache(maxsize=64)
 def solid_png(color: str, width: int, height: int) -> bytes:
     """A solid-colour PNG (no image library needed)."""

@@ -223,15 +223,17 @@ class StandIn:
         )
 
     def _card(self, tweet: Tweet) -> dict:
+        # The widget shows a photo at a small size; the data gives its plain URL.
         card = render.card_model(
-            tweet, self.status_base, lambda t, i: self._media_url(t, i, "png"), self.resolve
+            tweet, self.status_base, lambda t, i: self._media_url(t, i, "png") + "?name=small",
+            self.resolve
         )
         if tweet.quoted_id:
             quoted = self.tweet(tweet.quoted_id)
             if quoted and quoted.availability() == "ok":
                 card["quoted"] = render.card_model(
-                    quoted, self.status_base, lambda t, i: self._media_url(t, i, "png"),
-                    self.resolve,
+                    quoted, self.status_base,
+                    lambda t, i: self._media_url(t, i, "png") + "?name=small", self.resolve,
                 )
             else:
                 card["quoted_notice"] = quoted.notice() if quoted else "This Post is unavailable."

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import ClassVar
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ...scan.urls import parse_status_url, snowflake_date, status_url
 from ..base import EmbedPage, Endpoint, Finding, Lookup, Platform, PostRef, Verdict
@@ -119,6 +119,17 @@ class Twitter(Platform):
         from . import syndication
 
         return syndication.read(answer, post["id"])
+
+    def original_media_url(self, item: Mapping) -> str | None:
+        # A photo's URL serves a resized copy unless asked for name=orig, whatever host
+        # serves it; a video's `video` is already its highest-bitrate MP4 (syndication).
+        url = super().original_media_url(item)
+        if url is None or item.get("type") != "photo":
+            return url
+        parts = urlsplit(url)
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                 if k != "name"]
+        return urlunsplit(parts._replace(query=urlencode([*query, ("name", "orig")])))
 
 
 PLATFORM = Twitter()

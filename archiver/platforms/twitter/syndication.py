@@ -148,4 +148,5 @@ def _media(item: dict) -> dict:
         "url": _str(item.get("media_url_https")),
         "alt": _str(item.get("ext_alt_text")),
         "video": _str(best.get("url")) if best else None,
+        "key": _str(item.get("media_key")),  # "3_1479…" where the answer names it
     }
