@@ -15,7 +15,7 @@ from archiver import platforms
 from archiver.net import Client
 from archiver.scan import registry
 from archiver.settings import load
-from standin.bluesky import PDS, BlueskyStandIn
+from standin.bluesky import BlueskyStandIn
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 BSKY = platforms.get("bluesky")
@@ -186,15 +186,17 @@ def test_a_post_is_archived_with_its_text_author_and_original_media(standin):
                      quoted=f"{OTHER_DID}/3lh5px6yngs26")
     got = verdict(standin, POST)
     assert got.status == "archived", got.reason
-    data = got.data
+    data, pds = got.data, standin.pds
     assert (data.text, data.author, data.handle, data.created_at) == (
         "Bridge closed.\nUse the detour.", "Harbor City Transport", "transport.harborcity.gov",
         "2024-11-25T00:58:51.890Z")
     assert data.media == [
-        {"type": "photo", "url": f"{PDS}/xrpc/com.atproto.sync.getBlob?did={DID}"
-                                 "&cid=bafkreiaaaaaaaaaa", "alt": "alt 0", "video": None},
-        {"type": "photo", "url": f"{PDS}/xrpc/com.atproto.sync.getBlob?did={DID}"
-                                 "&cid=bafkreibbbbbbbbbb", "alt": "alt 1", "video": None}]
+        {"type": "photo", "url": f"{pds}/xrpc/com.atproto.sync.getBlob?did={DID}"
+                                 "&cid=bafkreiaaaaaaaaaa", "alt": "alt 0", "video": None,
+         "key": "bafkreiaaaaaaaaaa"},
+        {"type": "photo", "url": f"{pds}/xrpc/com.atproto.sync.getBlob?did={DID}"
+                                 "&cid=bafkreibbbbbbbbbb", "alt": "alt 1", "video": None,
+         "key": "bafkreibbbbbbbbbb"}]
     assert (data.quoted_id, data.quoted_handle) == (f"{OTHER_DID}/3lh5px6yngs26",
                                                     "quoted.bsky.social")
     assert data.source == "getPostThread"
@@ -205,7 +207,8 @@ def test_a_video_is_the_uploaded_blob_with_its_poster(standin):
     standin.add_post(DID, RKEY, text="clip", video="bafkreivvvvvvvvvv")
     [video] = verdict(standin, POST).data.media
     assert video["type"] == "video"
-    assert video["video"] == f"{PDS}/xrpc/com.atproto.sync.getBlob?did={DID}&cid=bafkreivvvvvvvvvv"
+    assert video["video"] == (
+        f"{standin.pds}/xrpc/com.atproto.sync.getBlob?did={DID}&cid=bafkreivvvvvvvvvv")
     assert video["url"].endswith("/img/bafkreivvvvvvvvvv.png")
 
 

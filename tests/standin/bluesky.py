@@ -24,7 +24,6 @@ from .render import solid_png
 
 ACCOUNT_STATES = ("ok", "takedown", "deactivated", "optout")
 POST_STATES = ("ok", "deleted", "blocked")
-PDS = "https://pds.standin.invalid"
 
 
 @dataclass
@@ -88,6 +87,7 @@ class BlueskyStandIn(PlatformStandIn):
             (re.compile(r"^/embed/(?P<actor>[^/]+)/app\.bsky\.feed\.post/(?P<rkey>[^/]+)$"),
              self.embed),
             (re.compile(r"^/img/(?P<cid>[a-z0-9]+)\.png$"), self.image),
+            (re.compile(r"^/pds/xrpc/com\.atproto\.sync\.getBlob$"), self.blob),
         ]
 
     def endpoints(self) -> dict[str, str]:
@@ -211,7 +211,7 @@ class BlueskyStandIn(PlatformStandIn):
             "@context": ["https://www.w3.org/ns/did/v1"], "id": account.did,
             "alsoKnownAs": [f"at://{account.handle}"],
             "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
-                         "serviceEndpoint": PDS}]})
+                         "serviceEndpoint": self.pds}]})
 
     # -- embed.bsky.app -------------------------------------------------------------------
     def embed(self, request: Request, match) -> Reply:
@@ -243,3 +243,18 @@ class BlueskyStandIn(PlatformStandIn):
 
     def image(self, request: Request, match) -> Reply:
         return Reply(200, solid_png("#1185fe", 64, 48), "image/png")
+
+    @property
+    def pds(self) -> str:
+        """The PDS every account's DID document names (real ones are https)."""
+        return f"{self.url}/pds"
+
+    def blob(self, request: Request, match) -> Reply:
+        cid = request.query.get("cid", "")
+        post = next((p for p in self.posts.values()
+                     if cid in p.images or cid == p.video), None)
+        if post is None or post.did != request.query.get("did"):
+            return Reply(400, {"error": "BlobNotFound", "message": "Blob not found"})
+        if cid == post.video:
+            return Reply(200, b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, "video/mp4")
+        return Reply(200, solid_png("#208bfe", 400, 300), "image/png")

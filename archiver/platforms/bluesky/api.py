@@ -171,7 +171,8 @@ def _quoted(view: dict) -> tuple[str | None, str | None]:
 
 def media(view: dict, record_embed: dict, repo: str | None, pds: str | None) -> list[dict]:
     """The post's photos, video and GIF: the blob as uploaded where the author's
-    PDS is known (com.atproto.sync.getBlob), else the CDN's full-size copy."""
+    PDS is known (com.atproto.sync.getBlob), else the CDN's full-size copy (and a
+    video's HLS playlist). `key` is the blob's CID."""
     kind = _str(view.get("$type")) or ""
     if kind.endswith("recordWithMedia#view"):
         return media(_dict(view.get("media")), _dict(record_embed.get("media")), repo, pds)
@@ -195,13 +196,14 @@ def media(view: dict, record_embed: dict, repo: str | None, pds: str | None) -> 
             url = blob(cid) or fullsize or _str(image.get("thumb"))
             if url:
                 found.append({"type": "photo", "url": url, "alt": _str(image.get("alt")) or None,
-                              "video": None})
+                              "video": None, **({"key": cid} if cid else {})})
         return found
     if kind.endswith("embed.video#view"):
         cid = _str(view.get("cid")) or _link(record_embed.get("video"))
         best = blob(cid) or _str(view.get("playlist"))  # HLS where the original is not known
         return [{"type": "video", "url": _str(view.get("thumbnail")),
-                 "alt": _str(view.get("alt")) or None, "video": best}] if best else []
+                 "alt": _str(view.get("alt")) or None, "video": best,
+                 **({"key": cid} if cid else {})}] if best else []
     if kind.endswith("embed.external#view"):
         # Bluesky's GIF picker posts Tenor links as link cards.
         external = _dict(view.get("external"))
@@ -267,6 +269,7 @@ def read_pds(answer: Answer | None) -> str | None:
                 or _str(service.get("id")) in ("#atproto_pds", "atproto_pds")):
             endpoint = _str(service.get("serviceEndpoint")) or ""
             parts = urlsplit(endpoint)
-            if parts.scheme == "https" and parts.hostname and not parts.query:
-                return f"https://{parts.netloc}"
+            # Only recorded in media URLs; fetching them goes through the address guard.
+            if parts.scheme in ("https", "http") and parts.hostname and not parts.query:
+                return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
     return None

@@ -19,13 +19,15 @@ from ...model import Embed
 from ...scan.dates import parse_date
 from . import ids
 
+# Each element matches one of these at most: Lexbor lists an element once for
+# every selector of a list it matches.
 SELECTOR = ", ".join((
     "[data-bluesky-uri]",
-    "div.bluesky-embed",
-    "iframe[data-bluesky-id]",
-    'iframe[src*="embed.bsky.app/embed/"]',
-    "figure.is-provider-bluesky",
-    "figure.is-provider-bluesky-social",
+    "div.bluesky-embed:not([data-bluesky-uri])",
+    "iframe[data-bluesky-id]:not([data-bluesky-uri])",
+    'iframe[src*="embed.bsky.app/embed/"]:not([data-bluesky-id]):not([data-bluesky-uri])',
+    "figure.is-provider-bluesky:not([data-bluesky-uri])",
+    "figure.is-provider-bluesky-social:not(.is-provider-bluesky):not([data-bluesky-uri])",
 ))
 _MEDIA_LINK = re.compile(r"\[\s*image or embed\s*\]", re.IGNORECASE)
 _DASHES = "\u2014\u2013\u2015-"
@@ -50,7 +52,8 @@ def _wordpress(node) -> Embed | None:
     if inner is not None:
         return _iframe(inner, "wordpress")
     # Only the URL, as the block was saved.
-    for candidate in [a.attributes.get("href") for a in node.css("a")] + node.text().split():
+    for candidate in [a.attributes.get("href") for a in node.css("a")] + node.text(
+            separator=" ").split():
         ref = ids.parse_url(candidate)
         if ref:
             return _known(ref, candidate, "wordpress")
