@@ -27,6 +27,7 @@ _PACKAGES = (
     "telegram",
     "bluesky",
     "mastodon",
+    "threads",
     "youtube",
     "tiktok",
     "reddit",
