@@ -68,8 +68,9 @@ class TikTok(Platform):
         handle = post.get("handle")
         handle = handle if isinstance(handle, str) and urls.HANDLE.fullmatch(handle) else "_"
         return [
+            # Kept as web_page.html: page.html is the capture's own.
             Lookup("page", settings.endpoint(self.name, "page_url").format(
-                handle=handle, id=post_id), "page.html", _PAGE_HEADERS),
+                handle=handle, id=post_id), "web_page.html", _PAGE_HEADERS),
             Lookup("oembed", settings.endpoint(self.name, "oembed_url").format(
                 url=quote(urls.post_url(post_id, handle), safe="")), "oembed.json"),
         ]
