@@ -108,9 +108,12 @@ SCANS = {
     "official_embed.html": (
         [embed(POST, "transport.harborcity.gov", "Harbor City Transport", "2024-11-25",
                "The Harbor Bridge is closed in both directions until further notice. Use the"
-               " Pier Road detour & allow extra time.\n\nUpdates here.")],
+               " Pier Road detour & allow extra time.\n\nUpdates here.",
+               f"https://bsky.app/profile/{DID}/post/{RKEY}")],
         []),
-    "rendered_iframe.html": ([embed(f"{OTHER_DID}/3lh5px6yngs26", date="2025-02-02")], []),
+    "rendered_iframe.html": ([embed(f"{OTHER_DID}/3lh5px6yngs26", date="2025-02-02",
+                                    url=f"https://bsky.app/profile/{OTHER_DID}/post/3lh5px6yngs26")],
+                             []),
     "wordpress_url.html": (
         [embed("valleymarathon.bsky.social/3kxq2tw7fo52a", "valleymarathon.bsky.social",
                date="2024-07-20",
@@ -157,6 +160,13 @@ def test_an_embed_nested_in_a_wordpress_block_is_one_post_with_its_text():
     found = registry.find_embeds(LexborHTMLParser(page), [BSKY])
     assert [(e.id, e.text, e.handle, e.date) for _, e in found] == [
         (POST, "Words", "a.bsky.social", "2025-01-02")]
+
+
+def test_a_rendered_iframe_bearing_both_of_its_marks_is_one_embed():
+    page = (f'<iframe data-bluesky-id="1" src="https://embed.bsky.app/embed/{DID}/'
+            f'app.bsky.feed.post/{RKEY}?id=1"></iframe>')
+    found = registry.find_embeds(LexborHTMLParser(page), platforms.all_platforms())
+    assert [(e.platform, e.id, e.form) for _, e in found] == [("bluesky", POST, "iframe")]
 
 
 # -- weighing answers ----------------------------------------------------------------------

@@ -92,9 +92,9 @@ def read_directly(path: Path) -> tuple[list[dict], list[dict]]:
             [c.cited_json() for c in cited if c.platform == "mastodon"])
 
 
-def embed(post_id, handle, date) -> dict:
+def embed(post_id, handle, date, url) -> dict:
     return {"platform": "mastodon", "id": post_id, "handle": handle, "author": None,
-            "date": date, "text": None, "url": None, "links": []}
+            "date": date, "text": None, "url": url, "links": []}
 
 
 def cited(post_id, handle, url) -> dict:
@@ -105,11 +105,13 @@ SCANS = {
     # The code keeps neither text nor date: the date is the id's.
     "blockquote_embed.html": (
         [embed("mastodon.example.com/113805114250504687", "officesuite@example.com",
-               "2025-01-10")], []),
+               "2025-01-10", "https://mastodon.example.com/@officesuite/113805114250504687")],
+        []),
     "iframe_embed.html": (
         [embed("mastodon.social/109372929139417219", "northlibrary@mastodon.social",
-               "2022-11-19"),
-         embed("fosstodon.org/110512345678901234", "devrel@fosstodon.org", "2023-06-09")], []),
+               "2022-11-19", "https://mastodon.social/@northlibrary/109372929139417219"),
+         embed("fosstodon.org/110512345678901234", "devrel@fosstodon.org", "2023-06-09",
+               "https://fosstodon.org/@devrel/110512345678901234")], []),
     "cited.html": ([], [
         cited("scholar.social/112233445566778899", "nadia@scholar.social",
               "https://scholar.social/@nadia/112233445566778899"),

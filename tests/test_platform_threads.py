@@ -79,8 +79,10 @@ def read_directly(path: Path) -> tuple[list[dict], list[dict]]:
             [c.cited_json() for c in cited if c.platform == "threads"])
 
 
-def embed(code, handle=None, url=None) -> dict:
+def embed(code, handle=None) -> dict:
     # The embed code keeps the permalink alone: no text, author or date.
+    url = (f"https://www.threads.com/@{handle}/post/{code}" if handle
+           else f"https://www.threads.com/t/{code}")
     return {"platform": "threads", "id": code, "handle": handle, "author": None, "date": None,
             "text": None, "url": url, "links": []}
 
@@ -89,8 +91,7 @@ SCANS = {
     "official_embed.html": ([embed("DA1b2c3d4e5", "chef.maria")], []),
     "older_net_embed.html": ([embed("CuP48CiS5sx", "fcharbor")], []),
     "rendered_iframe.html": ([embed(CODE, "citymuseum")], []),
-    "wordpress_url.html": ([embed("C9xYz12AbCd", url="https://www.threads.net/t/C9xYz12AbCd")],
-                           []),
+    "wordpress_url.html": ([embed("C9xYz12AbCd")], []),
     "cited_and_negatives.html": ([], [
         {"platform": "threads", "id": "DBq7RsTuVwX", "handle": None,
          "url": "https://www.threads.com/t/DBq7RsTuVwX"},

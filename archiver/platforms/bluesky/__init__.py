@@ -63,10 +63,10 @@ class Bluesky(Platform):
         return PostRef(self.name, ref[0], ref[1]) if ref else None
 
     def post_url(self, post_id: str, handle: str | None, settings=None) -> str:
+        if settings is None:
+            return ids.public_url(post_id)
         actor, rkey = ids.split_id(post_id)
-        template = (self.endpoints["post_url"].default if settings is None
-                    else settings.endpoint(self.name, "post_url"))
-        return template.format(actor=actor, rkey=rkey)
+        return settings.endpoint(self.name, "post_url").format(actor=actor, rkey=rkey)
 
     def valid_id(self, post_id: str) -> bool:
         return ids.valid_id(post_id)

@@ -106,6 +106,12 @@ def _ref(actor: str, rkey: str) -> tuple[str, str | None] | None:
     return post_id, (None if is_did(actor) else actor)
 
 
+def public_url(post_id: str) -> str:
+    """The post's page on bsky.app, under the actor its id names."""
+    actor, rkey = split_id(post_id)
+    return f"https://bsky.app/profile/{actor}/post/{rkey}"
+
+
 def folder_name(post_id: str) -> str:
     # "did:plc:abc/3kxyz" -> "did=plc=abc+3kxyz": no ":" or "/" in a path segment.
     return post_id.replace(":", "=").replace("/", "+")

@@ -56,20 +56,21 @@ def _wordpress(node) -> Embed | None:
             separator=" ").split():
         ref = ids.parse_url(candidate)
         if ref:
-            return _known(ref, candidate, "wordpress")
+            return _known(ref, "wordpress")
     return None
 
 
 def _iframe(node, form: str) -> Embed | None:
     src = node.attributes.get("src") or node.attributes.get("data-src") or ""
     ref = ids.parse_url(src)
-    return _known(ref, None, form) if ref else None
+    return _known(ref, form) if ref else None
 
 
-def _known(ref: tuple[str, str | None], url: str | None, form: str) -> Embed:
+def _known(ref: tuple[str, str | None], form: str) -> Embed:
     post_id, handle = ref
     return Embed("bluesky", id=post_id, handle=handle,
-                 date=ids.tid_date(ids.split_id(post_id)[1]), url=url, form=form)
+                 date=ids.tid_date(ids.split_id(post_id)[1]), url=ids.public_url(post_id),
+                 form=form)
 
 
 def _blockquote(node) -> Embed | None:
@@ -97,7 +98,7 @@ def _blockquote(node) -> Embed | None:
     date = parse_date(date_text) if date_text else ids.tid_date(ids.split_id(post_id)[1])
     return Embed("bluesky", id=post_id, handle=author_handle or handle,
                  author=_author(node, paragraphs), date=date, text=text,
-                 date_text=date_text, form="oembed")
+                 url=ids.public_url(post_id), date_text=date_text, form="oembed")
 
 
 def _own(p, blockquote) -> bool:

@@ -64,13 +64,13 @@ class Mastodon(Platform):
         return PostRef(self.name, ref[0], ref[1]) if ref else None
 
     def post_url(self, post_id: str, handle: str | None, settings=None) -> str:
+        if settings is None:
+            return ids.public_url(post_id, handle)
         host, status = ids.split_id(post_id)
         user, domain = ids.split_handle(handle, host)
         name = "status_url" if user else "web_status_url"
-        template = (self.endpoints[name].default if settings is None
-                    else settings.endpoint(self.name, name))
         acct = user if domain == host else f"{user}@{domain}"
-        return template.format(host=host, id=status, acct=acct)
+        return settings.endpoint(self.name, name).format(host=host, id=status, acct=acct)
 
     def valid_id(self, post_id: str) -> bool:
         return ids.valid_id(post_id)

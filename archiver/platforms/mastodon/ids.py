@@ -101,6 +101,17 @@ def split_handle(handle: str | None, host: str) -> tuple[str | None, str]:
     return user, (domain or host).lower()
 
 
+def public_url(post_id: str, handle: str | None) -> str:
+    """The status's page on its instance: /@user/ID for the instance's own
+    accounts, /@user@domain/ID for a copy of another's, /web/statuses/ID when the
+    account is not known."""
+    host, status = split_id(post_id)
+    user, domain = split_handle(handle, host)
+    if not user:
+        return f"https://{host}/web/statuses/{status}"
+    return f"https://{host}/@{user if domain == host else f'{user}@{domain}'}/{status}"
+
+
 def folder_name(post_id: str) -> str:
     return post_id.replace("/", "+")
 

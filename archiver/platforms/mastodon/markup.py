@@ -38,7 +38,7 @@ def read_embed(node) -> Embed | None:
     embed = _known(ref, "oembed")
     if embed is not None:
         # "Post by @user@example.com": the account's own domain, which may differ
-        # from the host serving its pages.
+        # from the host serving its pages (the url stays on that host).
         m = _POST_BY.search(" ".join(node.text(separator=" ").split()))
         user = (embed.handle or "").partition("@")[0]
         if m and m.group(1).lower() == user.lower():
@@ -51,4 +51,5 @@ def _known(ref, form: str) -> Embed | None:
         return None
     post_id, handle = ref
     return Embed("mastodon", id=post_id, handle=handle,
-                 date=ids.snowflake_date(ids.split_id(post_id)[1]), form=form)
+                 date=ids.snowflake_date(ids.split_id(post_id)[1]),
+                 url=ids.public_url(post_id, handle), form=form)

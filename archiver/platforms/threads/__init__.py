@@ -73,6 +73,8 @@ class Threads(Platform):
         return template.format(user=user, code=code)
 
     def post_url(self, post_id: str, handle: str | None, settings=None) -> str:
+        if settings is None:
+            return ids.public_url(post_id, (handle or "").lstrip("@").lower() or None)
         return self._url("post_url", post_id, handle, settings)
 
     def valid_id(self, post_id: str) -> bool:

@@ -48,6 +48,11 @@ def parse_url(url: str | None) -> tuple[str, str | None] | None:
     return None
 
 
+def public_url(code: str, user: str | None) -> str:
+    return (f"https://www.threads.com/@{user}/post/{code}" if user and USER.fullmatch(user)
+            else f"https://www.threads.com/t/{code}")
+
+
 def valid_id(code: str) -> bool:
     return CODE.fullmatch(code or "") is not None
 

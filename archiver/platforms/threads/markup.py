@@ -31,7 +31,7 @@ def read_embed(node) -> Embed | None:
             return read_embed(inner)
         candidates = [a.attributes.get("href") for a in node.css("a")]
         candidates += node.text(separator=" ").split()
-        return _first(candidates, "wordpress", keep_url=True)
+        return _first(candidates, "wordpress")
     if node.tag == "iframe":
         return _first([node.attributes.get("src"), node.attributes.get("data-src")], "iframe")
     candidates = [node.attributes.get("data-text-post-permalink")]
@@ -41,14 +41,14 @@ def read_embed(node) -> Embed | None:
         # The id attribute names the code when the permalink was lost ("ig-tp-CODE").
         code = (node.attributes.get("id") or "").removeprefix("ig-tp-")
         if node.attributes.get("id", "").startswith("ig-tp-") and ids.valid_id(code):
-            found = Embed("threads", id=code, form="oembed")
+            found = Embed("threads", id=code, url=ids.public_url(code, None), form="oembed")
     return found
 
 
-def _first(candidates, form: str, keep_url: bool = False) -> Embed | None:
+def _first(candidates, form: str) -> Embed | None:
     for url in candidates:
         ref = ids.parse_url(url)
         if ref:
-            return Embed("threads", id=ref[0], handle=ref[1], url=url if keep_url else None,
+            return Embed("threads", id=ref[0], handle=ref[1], url=ids.public_url(*ref),
                          form=form)
     return None
