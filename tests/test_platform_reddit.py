@@ -16,6 +16,7 @@ from archiver import platforms
 from archiver import settings as archiver_settings
 from archiver.capture import Capturer
 from archiver.net import Client
+from archiver.resolve import resolve
 from archiver.scan import registry
 from standin.reddit import RedditComment, RedditPost, RedditStandIn
 
@@ -84,6 +85,22 @@ def test_an_id_is_a_safe_folder_name_and_leads_back_to_its_post():
     assert REDDIT.post_url("1b2c3d4", None) == "https://www.reddit.com/comments/1b2c3d4/"
     assert REDDIT.post_ref(REDDIT.post_url("1b2c3d4/kq7x9zt", None)).id == "1b2c3d4/kq7x9zt"
     assert REDDIT.date_from_id("1b2c3d4") is None  # base 36 counts, it does not date
+
+
+def test_share_links_are_kept_under_a_key_of_their_own_and_resolve_to_their_post():
+    url = "https://www.reddit.com/r/RiverCity/s/Xk2WdoDrB4"
+    assert platforms.link_key(url) == (REDDIT, "reddit.com/r/RiverCity/s/Xk2WdoDrB4")
+    assert REDDIT.link_key("https://redd.it/1b2c3d4") is None  # it names its post already
+    with RedditStandIn() as standin:
+        standin.add_post(RedditPost("1b2c3d4", subreddit="RiverCity"))
+        standin.add_share_link("Xk2WdoDrB4", "1b2c3d4")
+        client = Client(archiver_settings.load(env=standin.env()), backoff=0.01)
+        try:
+            result = resolve(client, "reddit.com/r/RiverCity/s/Xk2WdoDrB4")
+        finally:
+            client.close()
+    assert result.error is None, result.error
+    assert platforms.post_ref(result.resolved) == platforms.PostRef("reddit", "1b2c3d4")
 
 
 def test_a_title_kept_by_the_embed_is_not_an_edit_of_the_post_and_its_body():

@@ -17,6 +17,7 @@ from archiver import platforms
 from archiver import settings as archiver_settings
 from archiver.capture import Capturer
 from archiver.net import Client
+from archiver.resolve import resolve
 from archiver.scan import registry
 from standin.tiktok import TikTokPost, TikTokStandIn
 
@@ -83,6 +84,33 @@ def test_an_id_is_a_safe_folder_name_dates_itself_and_leads_back_to_its_post():
     assert TIKTOK.post_url(ID, "riverdancer") == (
         f"https://www.tiktok.com/@riverdancer/video/{ID}")
     assert TIKTOK.post_ref(TIKTOK.post_url(ID, None)).id == ID
+
+
+@pytest.mark.parametrize("url, key", [
+    ("https://vm.tiktok.com/ZMhvqKpXo/", "vm.tiktok.com/ZMhvqKpXo"),
+    ("vt.tiktok.com/ZSjxKp2Rt", "vt.tiktok.com/ZSjxKp2Rt"),
+    ("https://www.tiktok.com/t/ZTRvqKpXo/?_r=1", "tiktok.com/t/ZTRvqKpXo"),
+    ("https://m.tiktok.com/t/ZTRvqKpXo", "tiktok.com/t/ZTRvqKpXo"),
+])
+def test_short_links_are_kept_under_a_key_of_their_own(url, key):
+    assert platforms.link_key(url) == (TIKTOK, key)
+    assert TIKTOK.link_key(f"https://www.tiktok.com/@riverdancer/video/{ID}") is None
+    assert TIKTOK.link_request("ZMhvqKpXo", archiver_settings.load(env={})) is None  # t.co's
+
+
+@pytest.mark.parametrize("key", ["vm.tiktok.com/ZMhvqKpXo", "tiktok.com/t/ZMhvqKpXo"])
+def test_a_short_link_resolves_to_the_post_it_leads_to(key):
+    with TikTokStandIn() as standin:
+        standin.add_post(TikTokPost(ID, handle="riverdancer"))
+        standin.add_short_link("ZMhvqKpXo", ID)
+        client = Client(archiver_settings.load(env=standin.env()), backoff=0.01)
+        try:
+            result = resolve(client, key)
+        finally:
+            client.close()
+    assert result.error is None, result.error
+    assert [h.status for h in result.hops] == [301]  # the post's URL is not asked for
+    assert platforms.post_ref(result.resolved) == platforms.PostRef("tiktok", ID, "riverdancer")
 
 
 # -- finding posts in articles --------------------------------------------------------

@@ -18,7 +18,8 @@ Post behaviours (what each endpoint answers):
   blocked     the listing 403 "Blocked" (a network-security page); oEmbed 200
   other_post  the listing and oEmbed answer about another post
 A post nobody added answers as `missing`. Rate limits are faults
-(fault("listing", "rate_limited")).
+(fault("listing", "rate_limited")). Share links (add_share_link) answer 301 to
+their post's URL.
 """
 
 from __future__ import annotations
@@ -77,10 +78,15 @@ class RedditStandIn(PlatformStandIn):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.posts: dict[str, RedditPost] = {}
+        self.share_links: dict[str, str] = {}
 
     def add_post(self, post: RedditPost) -> RedditPost:
         self.posts[post.id] = post
         return post
+
+    def add_share_link(self, code: str, post_id: str) -> None:
+        """reddit.com/r/SUB/s/CODE leading to a post."""
+        self.share_links[code] = post_id
 
     def endpoints(self) -> dict[str, str]:
         return {
@@ -88,6 +94,7 @@ class RedditStandIn(PlatformStandIn):
             "oembed_url": f"{self.url}/oembed?url={{url}}",
             "embed_url": f"{self.url}/embed/{{path}}?embed=true",
             "post_url": f"{self.url}/{{path}}",
+            "share_url": f"{self.url}/r/{{subreddit}}/s/{{code}}",
         }
 
     def routes(self):
@@ -97,6 +104,7 @@ class RedditStandIn(PlatformStandIn):
             (re.compile(rf"^/{thread}\.json$"), self.listing),
             (re.compile(r"^/oembed$"), self.oembed),
             (re.compile(rf"^/embed/{thread}$"), self.embed),
+            (re.compile(r"^/r/(?P<sub>[A-Za-z0-9_]+)/s/(?P<code>[A-Za-z0-9]+)$"), self.share),
         ]
 
     def _post(self, post_id: str) -> RedditPost:
@@ -177,6 +185,16 @@ class RedditStandIn(PlatformStandIn):
                     '</a></blockquote><script async src="https://embed.reddit.com/widgets.js" '
                     'charset="UTF-8"></script>',
         })
+
+    # -- share links ----------------------------------------------------------------------
+    def share(self, request, match) -> Reply:
+        post_id = self.share_links.get(match.group("code"))
+        if post_id is None:
+            return Reply(404, "Not Found", "text/plain")
+        post = self._post(post_id)
+        return Reply(301, "", "text/html", headers={
+            "Location": f"https://www.reddit.com/r/{post.subreddit}/comments/{post.id}/a_title/"
+                        "?share_id=AbCdEf&utm_content=1&utm_medium=android_app"})
 
     # -- the embed page -----------------------------------------------------------------
     def embed(self, request, match) -> Reply:

@@ -19,7 +19,8 @@ Post behaviours (what each endpoint answers):
   challenge       oEmbed 200; the page is a script challenge with no data
   other_post      oEmbed and the page answer about another post
 A post nobody added answers as `user_gone`. Rate limits are faults
-(fault("page", "rate_limited")).
+(fault("page", "rate_limited")). Short links (add_short_link) answer 301 to their
+post's URL, an unknown code 301 to the home page.
 """
 
 from __future__ import annotations
@@ -67,16 +68,22 @@ class TikTokStandIn(PlatformStandIn):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.posts: dict[str, TikTokPost] = {}
+        self.short_links: dict[str, str] = {}
 
     def add_post(self, post: TikTokPost) -> TikTokPost:
         self.posts[post.id] = post
         return post
+
+    def add_short_link(self, code: str, post_id: str) -> None:
+        """vm.tiktok.com/CODE (and vt., and tiktok.com/t/CODE) leading to a post."""
+        self.short_links[code] = post_id
 
     def endpoints(self) -> dict[str, str]:
         return {
             "oembed_url": f"{self.url}/oembed?url={{url}}",
             "page_url": f"{self.url}/@{{handle}}/video/{{id}}",
             "embed_url": f"{self.url}/player/v1/{{id}}",
+            "short_url": f"{self.url}/short/{{host}}/{{code}}",
         }
 
     def routes(self):
@@ -85,6 +92,7 @@ class TikTokStandIn(PlatformStandIn):
             (re.compile(r"^/@(?P<handle>[^/]*)/video/(?P<id>[0-9]+)$"), self.page),
             (re.compile(r"^/player/v1/(?P<id>[0-9]+)$"), self.player),
             (re.compile(r"^/login$"), self.login),
+            (re.compile(r"^/short/(?P<host>[^/]+)/(?:t/)?(?P<code>[A-Za-z0-9]+)$"), self.short),
         ]
 
     def _post(self, post_id: str) -> TikTokPost:
@@ -179,6 +187,16 @@ class TikTokStandIn(PlatformStandIn):
                  'style="width:320px;height:568px;background:#000"></video>'
                  f'<div class="caption">@{html.escape(post.handle)} {html.escape(post.desc)}</div>')
         return Reply(200, self.late_page("TikTok", inner, ready_class="player"))
+
+    def short(self, request, match) -> Reply:
+        post_id = self.short_links.get(match.group("code"))
+        if post_id is None:
+            # An unknown code lands on the home page, as TikTok's do.
+            return Reply(301, "", "text/html", headers={"Location": "https://www.tiktok.com/?_r=1"})
+        post = self._post(post_id)
+        return Reply(301, "", "text/html", headers={
+            "Location": f"https://www.tiktok.com/@{post.handle}/video/{post.id}"
+                        "?_t=8kX&_r=1&is_from_webapp=1&sender_device=pc"})
 
     def login(self, request, match) -> Reply:
         return Reply(200, "<!doctype html><title>Log in | TikTok</title><h1>Log in to TikTok</h1>")

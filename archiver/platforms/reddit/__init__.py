@@ -11,7 +11,7 @@ from urllib.parse import quote
 from ...model import Embed
 from ..base import EmbedPage, Endpoint, Lookup, Platform, PostRef, Verdict
 from . import markup
-from .urls import KEY, RedditRef, from_key, parse, path, permalink
+from .urls import KEY, SHARE_KEY, RedditRef, from_key, parse, path, permalink, share_key
 
 # The embed shows the post (or comment): laid out with a size and words. Its
 # elements are not known for sure: Reddit's own (shreddit-*) or any article.
@@ -43,12 +43,24 @@ class Reddit(Platform):
         "oembed_url": Endpoint("https://www.reddit.com/oembed?url={url}", ("url",)),
         "embed_url": Endpoint("https://embed.reddit.com/{path}?embed=true", ("path",)),
         "post_url": Endpoint("https://www.reddit.com/{path}", ("path",)),
+        "share_url": Endpoint("https://www.reddit.com/r/{subreddit}/s/{code}",
+                              ("subreddit", "code")),
     }
     markers = (b"reddit", b"redd.it")
     embed_selector = markup.SELECTOR
 
     def read_embed(self, node) -> Embed | None:
         return markup.read(node)
+
+    def link_key(self, url: str) -> str | None:
+        return share_key(url)
+
+    def link_request(self, key: str, settings) -> str | None:
+        m = SHARE_KEY.fullmatch(key or "")
+        if not m:
+            return None
+        return settings.endpoint(self.name, "share_url").format(subreddit=m.group("sub"),
+                                                                code=m.group("code"))
 
     def post_ref(self, url: str | None) -> PostRef | None:
         ref = parse(url)

@@ -75,6 +75,18 @@ def parse(url: str | None) -> RedditRef | None:
                      None if slug in ("_", "comment") else slug)
 
 
+_SHARE = re.compile(
+    r"(?:https?://)?(?:(?:www|old|new|m|sh|np)\.)?reddit\.com/r/(?P<sub>[A-Za-z0-9_]{2,21})"
+    r"/s/(?P<code>[A-Za-z0-9]{6,16})/?", re.IGNORECASE)
+SHARE_KEY = re.compile(r"reddit\.com/r/(?P<sub>[A-Za-z0-9_]{2,21})/s/(?P<code>[A-Za-z0-9]{6,16})")
+
+
+def share_key(url: str) -> str | None:
+    """"reddit.com/r/SUB/s/CODE" for a share link (the apps' "Share" button)."""
+    m = _SHARE.fullmatch((url or "").strip().split("?", 1)[0].split("#", 1)[0])
+    return f"reddit.com/r/{m.group('sub')}/s/{m.group('code')}" if m else None
+
+
 def from_key(key: str) -> RedditRef | None:
     m = KEY.fullmatch(key or "")
     return RedditRef(m.group("post"), m.group("comment")) if m else None

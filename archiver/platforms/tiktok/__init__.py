@@ -40,12 +40,26 @@ class TikTok(Platform):
         "oembed_url": Endpoint("https://www.tiktok.com/oembed?url={url}", ("url",)),
         "page_url": Endpoint("https://www.tiktok.com/@{handle}/video/{id}", ("handle", "id")),
         "embed_url": Endpoint("https://www.tiktok.com/player/v1/{id}", ("id",)),
+        # A short link's first hop: "https://vm.tiktok.com/" + "ZMhvqKpXo" (the site's
+        # own are "https://www.tiktok.com/" + "t/ZTRvqKpXo").
+        "short_url": Endpoint("https://{host}/{code}", ("host", "code")),
     }
     markers = (b"tiktok",)
     embed_selector = markup.SELECTOR
 
     def read_embed(self, node) -> Embed | None:
         return markup.read(node)
+
+    def link_key(self, url: str) -> str | None:
+        return urls.short_key(url)
+
+    def link_request(self, key: str, settings) -> str | None:
+        m = urls.SHORT_KEY.fullmatch(key or "")
+        if not m:
+            return None
+        where, code = m.group("where"), m.group("code")
+        host, code = ("www.tiktok.com", f"t/{code}") if where == "tiktok.com/t" else (where, code)
+        return settings.endpoint(self.name, "short_url").format(host=host, code=code)
 
     def post_ref(self, url: str | None) -> PostRef | None:
         parsed = urls.parse(url)

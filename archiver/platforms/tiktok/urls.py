@@ -57,6 +57,25 @@ def parse(url: str | None) -> tuple[str, str | None] | None:
     return post_id, handle if handle and HANDLE.fullmatch(handle) else None
 
 
+# Short links: vm.tiktok.com/CODE and vt.tiktok.com/CODE (the apps' share links) and
+# www.tiktok.com/t/CODE (the site's). The code is case-sensitive.
+_SHORT = re.compile(
+    r"(?:https?://)?(?P<host>vm\.tiktok\.com|vt\.tiktok\.com|(?:www\.|m\.)?tiktok\.com/t)"
+    r"/(?P<code>[A-Za-z0-9]{5,16})/?", re.IGNORECASE)
+SHORT_KEY = re.compile(r"(?P<where>vm\.tiktok\.com|vt\.tiktok\.com|tiktok\.com/t)"
+                       r"/(?P<code>[A-Za-z0-9]{5,16})")
+
+
+def short_key(url: str) -> str | None:
+    """"vm.tiktok.com/CODE" (or vt.tiktok.com/CODE, tiktok.com/t/CODE) for a short link."""
+    m = _SHORT.fullmatch((url or "").strip().split("?", 1)[0].split("#", 1)[0])
+    if not m:
+        return None
+    host = m.group("host").lower()
+    where = "tiktok.com/t" if host.endswith("/t") else host
+    return f"{where}/{m.group('code')}"
+
+
 def date_from_id(post_id: str) -> str | None:
     if not valid_id(post_id):
         return None
