@@ -204,7 +204,7 @@ def _emitter(fmt):
 
 
 def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=None,
-         retry_failed=False, fetch=True, refresh=False):
+         retry_failed=False, fetch=True, refresh=False, upgrade=False):
     """Run a job and report it; the work itself is nightly.run_job's."""
     from .errors import ArchiverError, SourceError
     from .jobs import LockHeld
@@ -228,7 +228,8 @@ def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=
 
     try:
         result = run_job(settings, command, specs, fetch=fetch, recheck_days=recheck,
-                         retry_failed=retry_failed, refresh=refresh, on_event=reporter,
+                         retry_failed=retry_failed, refresh=refresh, upgrade=upgrade,
+                         on_event=reporter,
                          on_source=on_source)
     except LockHeld as exc:
         fail(str(exc), EXIT_LOCKED)
@@ -313,6 +314,100 @@ def refresh(ctx, quiet):
     Example: archiver refresh --quiet
     """
     _job(ctx, "refresh", quiet, refresh=True)
+
+
+@cli.command("upgrade-captures")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@click.pass_context
+def upgrade_captures(ctx, quiet):
+    """Give posts captured before captures kept a WACZ and media a capture that does.
+
+    Each archived post none of whose captures has a WACZ is looked up again and,
+    where it is still there, captured anew: a new capture folder with its WACZ,
+    its photos and videos at full quality and the rest. The old captures are not
+    touched. A post gone since is recorded as a recheck records it.
+
+    Example: archiver upgrade-captures --quiet
+    """
+    _job(ctx, "upgrade-captures", quiet, upgrade=True)
+
+
+@cli.command("show")
+@click.argument("post_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.option("--open", "open_screenshot", is_flag=True,
+              help="Open the latest screenshot in the default viewer.")
+@click.pass_context
+def show_post(ctx, post_id, as_json, open_screenshot):
+    """Print one post's record with its captures and their files.
+
+    ID is the post's id (1479070000000000000) or platform:id (twitter:1479…).
+
+    Example: archiver show 1479070000000000000 --open
+    """
+    import json
+    import os
+
+    from . import show as reader
+
+    archive = ctx.obj["archive"] or _archive_without_settings(ctx) or os.path.join(".", "archive")
+    try:
+        records = reader.post_records(archive, post_id)
+    except reader.NoSuchPost as exc:
+        fail(str(exc), EXIT_SOME_FAILED)
+    except reader.ArchiveUnreadable as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(records if len(records) > 1 else records[0],
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(show(reader.format_record(r)) for r in records))
+    if open_screenshot:
+        shot = reader.latest_screenshot(records[-1])
+        if shot is None:
+            fail("the post has no screenshot", EXIT_SOME_FAILED)
+        click.launch(os.path.join(archive, shot))
+
+
+@cli.command()
+@click.argument("post_id", metavar="[ID]", required=False)
+@output_options
+@click.option("--no-wacz", is_flag=True, help="Hash the files only; do not validate each WACZ.")
+@click.pass_context
+def verify(ctx, post_id, fmt, no_wacz):
+    """Check that every capture file is as it was recorded.
+
+    Each file the archive records (of one post, with ID) is hashed again and held
+    against its folder's manifest.json and the database; each WACZ is validated
+    as `wacz validate` does. Missing or changed files are listed; exit code 1
+    when there are any.
+
+    Example: archiver verify 1479070000000000000
+    """
+    import json
+    import os
+
+    from .verify import ArchiveUnreadable, NoSuchPost
+    from .verify import verify as check
+
+    archive = ctx.obj["archive"] or _archive_without_settings(ctx) or os.path.join(".", "archive")
+    try:
+        result = check(archive, post_id, wacz=not no_wacz)
+    except NoSuchPost as exc:
+        fail(str(exc), EXIT_SOME_FAILED)
+    except ArchiveUnreadable as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps([p.to_json() for p in result.problems], ensure_ascii=False,
+                              indent=2))
+    elif fmt == "nl":
+        for problem in result.problems:
+            click.echo(json.dumps(problem.to_json(), ensure_ascii=False))
+    else:
+        for problem in result.problems:
+            click.echo(show(f"{problem.what}: {problem.path}: {problem.detail}"))
+    click.echo(result.summary(), err=bool(fmt))
+    sys.exit(EXIT_OK if result.ok else EXIT_SOME_FAILED)
 
 
 @cli.command()

@@ -59,6 +59,12 @@ def capture_folder(archive_dir: Path, platform: str, post_id: str, stamp: str) -
     return archive_dir / "snapshots" / platform / folder / stamp
 
 
+def folder_of(path: str) -> str:
+    """The capture folder of a recorded file (snapshots/<platform>/<id>/<stamp>/...),
+    relative to the archive, wherever inside it the file lies (media/ files too)."""
+    return "/".join(path.split("/")[:4])
+
+
 def _write_file(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "wb") as handle:
@@ -184,7 +190,7 @@ def write_capture(archive_dir: Path, platform: str, post_id: str, stamp: str,
 
 def discard(archive_dir: Path, written: list[Written]) -> None:
     """Remove the capture folders of files that could not be recorded."""
-    for folder in {archive_dir.joinpath(*w.path.split("/")[:4]) for w in written}:
+    for folder in {archive_dir / folder_of(w.path) for w in written}:
         if (archive_dir / "snapshots") in folder.parents:
             shutil.rmtree(folder, ignore_errors=True)
 

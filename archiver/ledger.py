@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from . import clock, platforms
+from .evidence import folder_of
 from .store import Store, dumps
 
 
@@ -267,7 +268,7 @@ class FetchLedger:
                     (pk, f.kind, f.path, f.sha256, f.size, f.source_url, f.http_status,
                      f.captured_at),
                 )
-            folder = capture_folder(files[0].path) if files else None
+            folder = folder_of(files[0].path) if files else None
             for failure in failures or []:
                 self.conn.execute(
                     "INSERT INTO media_failures (post_pk, capture, position, media_type,"
@@ -279,10 +280,5 @@ class FetchLedger:
                 )
 
     def referenced_capture_folders(self) -> set[str]:
-        return {capture_folder(r[0]) for r in self.conn.execute("SELECT path FROM snapshots")}
+        return {folder_of(r[0]) for r in self.conn.execute("SELECT path FROM snapshots")}
 
-
-def capture_folder(path: str) -> str:
-    """The capture folder of a recorded file (snapshots/<platform>/<id>/<stamp>/...),
-    relative to the archive, wherever inside it the file lies (media/ files too)."""
-    return "/".join(path.split("/")[:4])

@@ -148,10 +148,14 @@ def _lookup(conn: sqlite3.Connection, handle: str, since: str | None, until: str
     # Archives made before articles could cite a post have no role: all embedded.
     role = "ap.role" if "role" in {r[1] for r in conn.execute(
         "PRAGMA table_info(article_posts)")} else "'embedded'"
-    return [_record(conn, post, role) for post in posts]
+    # Archives made before captures kept their media and WACZ record no HTTP status.
+    status = "http_status" if "http_status" in {r[1] for r in conn.execute(
+        "PRAGMA table_info(snapshots)")} else "NULL"
+    return [_record(conn, post, role, status) for post in posts]
 
 
-def _record(conn: sqlite3.Connection, post: sqlite3.Row, role: str) -> dict:
+def _record(conn: sqlite3.Connection, post: sqlite3.Row, role: str,
+            status: str = "http_status") -> dict:
     pk = post["pk"]
     articles: dict[str, list[str]] = {"embedded": [], "cited": []}
     for source, how in conn.execute(
@@ -172,8 +176,8 @@ def _record(conn: sqlite3.Connection, post: sqlite3.Row, role: str) -> dict:
     snapshots = [
         dict(r)
         for r in conn.execute(
-            "SELECT kind, path, sha256, captured_at FROM snapshots WHERE post_pk = ?"
-            " ORDER BY captured_at, id",
+            f"SELECT kind, path, sha256, size, source_url, {status} AS http_status, captured_at"
+            " FROM snapshots WHERE post_pk = ? ORDER BY captured_at, id",
             (pk,),
         )
     ]

@@ -41,6 +41,7 @@ def run_job(
     recheck_days: float | None = None,
     retry_failed: bool = False,
     refresh: bool = False,
+    upgrade: bool = False,
     on_event: Callable[[dict], None] = lambda e: None,
     on_source: Callable[[ScanResult], None] = lambda r: None,
 ) -> JobResult:
@@ -88,7 +89,8 @@ def run_job(
             schedule = Schedule(settings.retry_base_minutes, settings.max_attempts,
                                 retry_failed)
             result.fetched = Fetcher(settings, store, events=event, schedule=schedule,
-                                     recheck_days=recheck_days, refresh=refresh).run()
+                                     recheck_days=recheck_days, refresh=refresh,
+                                     upgrade=upgrade).run()
         failures = result.scanned.failed + (result.fetched.failures if result.fetched else 0)
         result.exit_code = EXIT_SOME_FAILED if failures else EXIT_OK
     except ArchiverError as exc:

@@ -34,6 +34,16 @@ DELIVERIES = {
     "manifest": Delivery("application/json; charset=utf-8", attachment=False),
     "html": Delivery("text/plain; charset=utf-8", attachment=True),
     "mhtml": Delivery("text/plain; charset=utf-8", attachment=True),
+    # Every HTTP exchange of the capture: to open in ReplayWeb.page, never here.
+    "wacz": Delivery("application/zip", attachment=True),
+    "media": Delivery("application/octet-stream", attachment=True),  # see MEDIA_TYPES
+}
+# A post's media go out as what their extension names, to show inline (an <img>, a
+# <video>); a file of any other name (an SVG, a page) downloads as bytes.
+MEDIA_TYPES = {
+    ".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
+    ".avif": "image/avif", ".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
+    ".mov": "video/quicktime",
 }
 
 # Sent with every capture file: no sniffing into HTML, no scripts, plugins, forms
@@ -101,6 +111,12 @@ def stored_path(relative: str) -> str:
     return f"{SNAPSHOTS}/{relative}"
 
 
+def media_kind(path: str) -> str | None:
+    """image or video, for a media file shown inline; None for one that downloads."""
+    shown = MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), "")
+    return shown.split("/", 1)[0] if shown else None
+
+
 def manifest_folder(relative: str) -> str | None:
     """The capture folder (as stored, relative to the archive) whose manifest this is."""
     folder, name = PurePosixPath(relative).parent, PurePosixPath(relative).name
@@ -110,6 +126,9 @@ def manifest_folder(relative: str) -> str | None:
 def headers(kind: str, relative: str) -> tuple[str, dict[str, str]]:
     """Content type and headers for a capture file of this kind."""
     delivery = DELIVERIES[kind]
+    shown = MEDIA_TYPES.get(PurePosixPath(relative).suffix.lower()) if kind == "media" else None
+    if shown:
+        delivery = Delivery(shown, attachment=False)
     sent = dict(SAFETY_HEADERS)
     if delivery.attachment:
         # platform/id/stamp/page.html -> twitter-1479070000000000000-20260301T000000Z-page.html

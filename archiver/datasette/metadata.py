@@ -147,19 +147,39 @@ TABLES: dict[str, dict] = {
     },
     "snapshots": {
         "description": "Capture files of each post, under ARCHIVE/snapshots/. Screenshots "
-                       "open full size; pages download as text and never run.",
+                       "and media open full size; pages and WACZ files download and never "
+                       "run.",
         "sort_desc": "captured_at",
         "facets": ["kind"],
         "columns": {
             "id": "Row id.",
             "post_pk": "The post captured.",
             "kind": "png (screenshot), html (rendered page), mhtml (page snapshot), "
-                    "syndication or oembed (the raw answers).",
+                    "syndication or oembed (the raw answers), media (a photo or video at "
+                    "full quality), wacz (every HTTP exchange of the capture, to replay).",
             "path": "The file, relative to the archive folder.",
             "sha256": "SHA-256 of the file, as written (also in the folder's manifest.json).",
             "size": "Size in bytes.",
-            "source_url": "Where the content came from.",
+            "source_url": "Where the content came from (a media file: after redirects).",
+            "http_status": "The HTTP status of the answer the file holds or came from.",
             "captured_at": "When it was captured (UTC).",
+        },
+    },
+    "media_failures": {
+        "description": "Photos and videos a capture could not keep, and why (a refused "
+                       "address, an answer over MAX_MEDIA_MB, the wrong type, an error).",
+        "sort_desc": "failed_at",
+        "facets": ["media_type"],
+        "columns": {
+            "id": "Row id.",
+            "post_pk": "The post.",
+            "capture": "The capture folder it belongs to, relative to the archive folder.",
+            "position": "Its place among the post's media (1 is the first).",
+            "media_type": "photo, video or gif.",
+            "source_url": "The URL asked for (a photo's original, a video's best MP4).",
+            "http_status": "The HTTP status of the last answer, if there was one.",
+            "reason": "Why the file was not kept.",
+            "failed_at": "When (UTC).",
         },
     },
     "source_failures": {
@@ -191,7 +211,7 @@ TABLES: dict[str, dict] = {
         "facets": ["command", "exit_code"],
         "columns": {
             "id": "Row id.",
-            "command": "run, fetch, recheck or refresh.",
+            "command": "run, fetch, recheck, refresh or upgrade-captures.",
             "pid": "The job's process id.",
             "started_at": "Start (UTC).",
             "ended_at": "End (UTC); empty when the job was killed or is running.",

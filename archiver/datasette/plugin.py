@@ -44,6 +44,15 @@ CSS = """
 .archiver-download small { color: #536471; }
 .archiver-columns { margin: 0.5em 0 1em; }
 .archiver-columns summary { cursor: pointer; color: #536471; }
+.archiver-evidence .archiver-shot img { display: block; max-width: 100%; width: 640px;
+  border: 1px solid #cfd9de; border-radius: 8px; background: #fff; }
+.archiver-evidence .archiver-capture:not(.archiver-latest) .archiver-shot img { width: 240px; }
+.archiver-media { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
+.archiver-media figure { margin: 0; }
+.archiver-media img, .archiver-media video { display: block; max-width: 320px; max-height: 320px;
+  border: 1px solid #cfd9de; border-radius: 6px; }
+.archiver-media figcaption, .archiver-downloads small { font-size: 0.8em; color: #536471; }
+.archiver-failures { color: #b91c1c; }
 """
 
 
@@ -64,13 +73,21 @@ def status_label(value: str) -> Markup:
 def capture_cell(datasette, stored: str, route: str) -> Markup:
     href = datasette.urls.path(route)
     name = stored.rsplit("/", 1)[-1]
-    if name.endswith(".png"):
+    shown = captures.media_kind(name) if "/media/" in stored else None
+    if shown == "video":
+        return Markup('<video class="archiver-thumb" controls preload="none" src="{0}"'
+                      ' title="{1}"></video>').format(href, stored)
+    if name.endswith(".png") or shown == "image":
         return Markup('<a class="archiver-thumb" href="{0}" title="{1}">'
                       '<img src="{0}" alt="Screenshot {1}" loading="lazy"></a>').format(
                           href, stored)
     if name.endswith((".html", ".mhtml")):
         return Markup('<a class="archiver-download" href="{0}" download title="{1}">{2}</a>'
                       " <small>(download, never opened as a page)</small>").format(
+                          href, stored, name)
+    if name.endswith(".wacz"):
+        return Markup('<a class="archiver-download" href="{0}" download title="{1}">{2}</a>'
+                      " <small>(download; replay in ReplayWeb.page)</small>").format(
                           href, stored, name)
     return Markup('<a href="{0}" title="{1}">{2}</a>').format(href, stored, name)
 
@@ -131,6 +148,96 @@ document.querySelectorAll('dl.column-descriptions').forEach(function (dl) {
   details.appendChild(dl);
 });
 """
+
+
+EVIDENCE = (
+    "SELECT s.kind, s.path, s.size, s.captured_at FROM snapshots s JOIN posts p"
+    " ON p.pk = s.post_pk WHERE p.pk = ? ORDER BY s.captured_at DESC, s.id"
+)
+FAILURES = (
+    "SELECT capture, position, media_type, reason FROM media_failures WHERE post_pk = ?"
+    " ORDER BY id"
+)
+
+
+@hookimpl
+def extra_template_vars(view_name, table, database, request, datasette):
+    """A post's row page: its captures, newest first (row-archive-posts.html)."""
+    if view_name != "row" or table != "posts" or request is None:
+        return {}
+    db = archive_database(datasette, database)
+    if db is None:
+        return {}
+
+    async def captures_of_post():
+        try:
+            pk = int(request.url_vars.get("pks", ""))
+        except ValueError:
+            return {}
+        rows = (await db.execute(EVIDENCE, [pk])).rows
+        tables = await db.table_names()
+        failures = (await db.execute(FAILURES, [pk])).rows if "media_failures" in tables else []
+        row = (await db.execute("SELECT media FROM posts WHERE pk = ?", [pk])).first()
+        return {"archiver_captures": evidence(datasette, rows, failures, row and row[0])}
+
+    return captures_of_post
+
+
+def evidence(datasette, rows, failures, media_json: str | None = None) -> list[dict]:
+    """Each capture folder's screenshot, media (with the post's alt texts) and
+    downloads, with their URLs."""
+    import json
+
+    from ..evidence import folder_of
+
+    try:
+        items = json.loads(media_json) if media_json else []
+    except ValueError:
+        items = []
+    alts = [i.get("alt") if isinstance(i, dict) else None
+            for i in (items if isinstance(items, list) else [])]
+
+    folders: dict[str, dict] = {}
+    for kind, path, size, captured_at in rows:
+        route = captures.url_path(path)
+        if route is None:
+            continue
+        folder = folder_of(path)
+        capture = folders.setdefault(folder, {
+            "captured_at": captured_at, "screenshot": None, "media": [], "downloads": [],
+            "failures": [f for f in failures if f[0] == folder]})
+        href, name = datasette.urls.path(route), path[len(folder) + 1:]
+        if kind == "png" and capture["screenshot"] is None:
+            capture["screenshot"] = href
+        elif kind == "media":
+            prefix = name.removeprefix("media/")[:2]
+            position = int(prefix) if prefix.isdigit() else 0
+            alt = alts[position - 1] if 0 < position <= len(alts) else None
+            capture["media"].append({"href": href, "name": name, "size": human_size(size),
+                                     "shown": captures.media_kind(name), "position": position,
+                                     "alt": alt if isinstance(alt, str) else None})
+        elif kind in ("wacz", "mhtml"):
+            label = "WACZ (replay)" if kind == "wacz" else "MHTML snapshot"
+            capture["downloads"].append({"href": href, "label": label,
+                                         "size": human_size(size)})
+    for folder, capture in folders.items():
+        manifest = captures.url_path(f"{folder}/{captures.MANIFEST}")
+        if manifest:
+            capture["downloads"].append({"href": datasette.urls.path(manifest),
+                                         "label": "manifest.json", "size": None})
+        capture["failures"] = [{"position": f[1], "media_type": f[2], "reason": f[3]}
+                               for f in capture["failures"]]
+    return list(folders.values())
+
+
+def human_size(size) -> str | None:
+    if not isinstance(size, int):
+        return None
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 @hookimpl

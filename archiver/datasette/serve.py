@@ -23,6 +23,8 @@ from .metadata import DATABASE, metadata
 
 __all__ = ["ArchiveMissing", "ServeError", "ServeOptions", "make_datasette", "serve_archive"]
 
+# A post's row page with its evidence (screenshot, media, downloads).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 SETTINGS = {
     "default_page_size": 50,  # thumbnails make rows tall
     "sql_time_limit_ms": 3000,  # canned queries count per row
@@ -70,7 +72,8 @@ def make_datasette(archive_dir: str | Path, max_attempts: int = 6):
     writable = os.access(db_path.parent, os.W_OK)
     return Datasette(files=[str(db_path)] if writable else [],
                      immutables=[] if writable else [str(db_path)],
-                     metadata=metadata(max_attempts), settings=SETTINGS)
+                     metadata=metadata(max_attempts), settings=SETTINGS,
+                     template_dir=str(TEMPLATES))
 
 
 def bind(host: str, port: int) -> socket.socket:
