@@ -5,14 +5,17 @@ through the real `archiver run`."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import platforms
-from archiver.net import Client
+from archiver.net import Answer, Client
 from archiver.scan import registry
 from archiver.settings import load
 from standin.bluesky import BlueskyStandIn
@@ -369,3 +372,46 @@ def test_an_embed_page_that_shows_no_post_is_a_failed_capture(run, archive, stan
     assert "shows no post" in reason and "Post not found" in reason
     assert not (archive / "snapshots" / "bluesky").exists() or not any(
         (archive / "snapshots" / "bluesky").iterdir())
+
+
+# -- hostile input -------------------------------------------------------------------------
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.sampled_from([DID, f"at://{DID}/app.bsky.feed.post/{RKEY}", "NotFound",
+                       "app.bsky.feed.defs#threadViewPost", "app.bsky.embed.images#view",
+                       "AccountTakedown", "https://pds.example", "AtprotoPersonalDataServer"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from([
+        "thread", "post", "$type", "uri", "author", "did", "handle", "record", "text",
+        "createdAt", "embed", "images", "fullsize", "image", "ref", "$link", "video", "cid",
+        "playlist", "labels", "val", "error", "message", "service", "type", "serviceEndpoint",
+        "media", "external", "displayName", "notFound", "blocked"]), children, max_size=6),
+    max_leaves=30)
+STATUS = st.sampled_from([200, 200, 400, 401, 404, 429, 500, None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON, STATUS, JSON, STATUS, st.binary(max_size=50))
+def test_any_answers_are_weighed_without_raising(thread, s1, profile, s2, did):
+    def answer(value, status):
+        body = value if isinstance(value, bytes) else json.dumps(value).encode()
+        return Answer("http://x/", status, {}, body, None if status else "reset")
+
+    got = BSKY.classify({"thread": answer(thread, s1), "profile": answer(profile, s2),
+                         "did": answer(did, 200)}, {"id": POST})
+    assert got.status in ("archived", "deleted", "unavailable", "failed")
+    if got.status == "deleted":
+        assert s1 in (200, 400) and s2 == 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_url_or_text_is_read_without_raising(text):
+    ref = BSKY.post_ref(text)
+    if ref is not None:
+        assert BSKY.valid_id(ref.id) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.@=+-]*",
+                                                        BSKY.folder_name(ref.id))
+    BSKY.find_in_text(text)
+    for node in LexborHTMLParser(f'<blockquote class="bluesky-embed" data-bluesky-uri="{text}">'
+                                 f"<p>{text}</p>&mdash; {text}</blockquote>").css(
+                                     BSKY.embed_selector):
+        BSKY.read_embed(node)

@@ -5,14 +5,17 @@ through the real `archiver run`."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import platforms
-from archiver.net import Client
+from archiver.net import Answer, Client
 from archiver.scan import registry
 from archiver.settings import load
 from standin.mastodon import MastodonStandIn
@@ -308,3 +311,47 @@ def test_a_sign_in_wall_on_the_embed_page_is_never_the_capture(run, archive, sta
     [capture] = list((archive / "snapshots" / "mastodon" / MASTO.folder_name(POST)).iterdir())
     assert not (capture / "screenshot.png").exists()
     assert "behind a wall" in (capture / "oembed-render.html").read_text()
+
+
+# -- hostile input -------------------------------------------------------------------------
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.sampled_from([STATUS, "alice", "Record not found", "https://mastodon.social/@alice",
+                       "image", "video", "gifv"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from([
+        "id", "content", "spoiler_text", "account", "acct", "username", "url", "display_name",
+        "created_at", "edited_at", "media_attachments", "type", "remote_url", "preview_url",
+        "description", "quote", "quoted_status", "visibility", "suspended", "error"]),
+        children, max_size=6),
+    max_leaves=30)
+STATUSES = st.sampled_from([200, 200, 401, 404, 410, 429, 500, None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON, STATUSES, JSON, STATUSES, st.binary(max_size=60), STATUSES)
+def test_any_answers_are_weighed_without_raising(status, s1, account, s2, feed, s3):
+    def answer(value, code):
+        body = value if isinstance(value, bytes) else json.dumps(value).encode()
+        return Answer("http://x/", code, {}, body, None if code else "reset")
+
+    got = MASTO.classify({"status": answer(status, s1), "account": answer(account, s2),
+                          "feed": answer(feed, s3)}, {"id": POST, "handle": "alice@mastodon.social"})
+    assert got.status in ("archived", "deleted", "unavailable", "failed")
+    if got.status == "deleted":
+        assert (s1, s2, s3) == (404, 200, 200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_url_or_markup_is_read_without_raising(text):
+    ref = MASTO.post_ref(text)
+    if ref is not None:
+        assert MASTO.valid_id(ref.id) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.@=+-]*",
+                                                         MASTO.folder_name(ref.id))
+    page = (f'<blockquote class="mastodon-embed" data-embed-url="{text}"><a href="{text}">'
+            f'{text}</a></blockquote><iframe class="mastodon-embed" src="{text}"></iframe>')
+    for node in LexborHTMLParser(page).css(MASTO.embed_selector):
+        MASTO.read_embed(node)
+    from archiver.platforms.mastodon.api import html_text
+
+    html_text(text)

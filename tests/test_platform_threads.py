@@ -4,14 +4,18 @@ archived through the real `archiver run`."""
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import platforms
-from archiver.net import Client
+from archiver.net import Answer, Client
 from archiver.scan import registry
 from archiver.settings import load
 from standin.threads import REFUSALS, ThreadsStandIn
@@ -226,3 +230,38 @@ def test_a_login_wall_or_an_empty_page_is_a_failure_never_a_capture(
     status, reason = conn.execute("SELECT status, status_reason FROM posts").fetchone()
     assert status == "failed" and "capture failed" in reason and words in reason
     assert not list(archive.glob("snapshots/threads/**/screenshot.png"))
+
+
+# -- hostile input -------------------------------------------------------------------------
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.sampled_from(["<blockquote class=\"text-post-media\" data-text-post-permalink="
+                       f"\"https://www.threads.com/@a/post/{CODE}\"></blockquote>",
+                       "OAuthException", "An access token is required"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from([
+        "html", "type", "version", "author_name", "error", "code", "message",
+        "provider_name"]), children, max_size=6),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON, st.sampled_from([200, 200, 400, 403, 404, 429, 500, None]))
+def test_any_answer_is_weighed_without_raising_and_never_as_deleted(value, status):
+    answer = Answer("http://x/", status, {}, json.dumps(value).encode(),
+                    None if status else "reset")
+    got = THREADS.classify({"oembed": answer}, {"id": CODE, "handle": "a"})
+    assert got.status in ("archived", "unavailable", "failed")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_url_or_markup_is_read_without_raising(text):
+    ref = THREADS.post_ref(text)
+    if ref is not None:
+        assert THREADS.valid_id(ref.id) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.@=+-]*",
+                                                           THREADS.folder_name(ref.id))
+    page = (f'<blockquote class="text-post-media" data-text-post-permalink="{text}" '
+            f'id="ig-tp-{text}"><a href="{text}">x</a></blockquote><iframe src="https://www.'
+            f'threads.com/{text}"></iframe>')
+    for node in LexborHTMLParser(page).css(THREADS.embed_selector):
+        THREADS.read_embed(node)

@@ -59,10 +59,11 @@ def read(answer: Answer, code: str, handle: str | None) -> Finding:
 
 def _refusal(status, error: dict) -> Finding:
     number = error.get("code")
+    number = number if isinstance(number, int) and not isinstance(number, bool) else None
     message = error.get("message")
     message = message[:200] if isinstance(message, str) else ""
     said = f"oEmbed: HTTP {status}" + (f": {message}" if message else "") + (
-        f" (code {number})" if isinstance(number, int) else "")
+        f" (code {number})" if number is not None else "")
     if number in RATE_LIMIT_CODES:
         return Finding("error", f"{said}: rate limited")
     if number in TOKEN_CODES or "access token" in message.lower():
