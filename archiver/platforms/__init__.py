@@ -32,6 +32,7 @@ _PACKAGES = (
     "tiktok",
     "reddit",
     "instagram",
+    "facebook",
 )
 
 __all__ = ["EmbedPage", "Endpoint", "Finding", "Lookup", "Platform", "PostData", "PostRef",
