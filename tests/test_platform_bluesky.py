@@ -114,6 +114,13 @@ SCANS = {
                " Pier Road detour & allow extra time.\n\nUpdates here.",
                f"https://bsky.app/profile/{DID}/post/{RKEY}")],
         []),
+    "oembed_served.html": (
+        [embed("did:plc:ar7c4by46qjdydhdevvrndac/3lcuh5yqzms2b", "weather.coast.example",
+               "Coast Weather Service", "2024-12-09",
+               "Storm warning for the whole coast from 6pm.\nSecure loose objects and stay off"
+               " the beaches.",
+               "https://bsky.app/profile/did:plc:ar7c4by46qjdydhdevvrndac/post/3lcuh5yqzms2b")],
+        []),
     "rendered_iframe.html": ([embed(f"{OTHER_DID}/3lh5px6yngs26", date="2025-02-02",
                                     url=f"https://bsky.app/profile/{OTHER_DID}/post/3lh5px6yngs26")],
                              []),

@@ -1,9 +1,11 @@
 """Bluesky posts in an article's markup and in its flattened text.
 
 The embed code (bsky.app's "Embed post") is a blockquote that keeps the whole
-post: its text in <p lang>, then "— Name (<a>@handle</a>) <a>date</a>", the
-date as the embedder's browser wrote it ("November 25, 2024 at 12:58 AM") and
-the post's AT-URI, with the author's DID, in data-bluesky-uri. embed.js swaps
+post: its text in <p lang> (its line breaks as written, "[image or embed]"
+after two <br> where it has media), then "— Name (<a>@handle</a>) <a>date</a>",
+the date as the embedder's browser wrote it ("November 25, 2024 at 12:58 AM"),
+and the post's AT-URI, with the author's DID, in data-bluesky-uri. oEmbed's
+copy differs: "— <a>Name (@handle)</a> <a>2024-11-25T00:58:51.890Z</a>". embed.js swaps
 it for div.bluesky-embed > iframe[data-bluesky-id] whose src is
 embed.bsky.app/embed/<did>/app.bsky.feed.post/<rkey>; a page saved after the
 script ran keeps only that. Bluesky has no AMP component; WordPress has no core
@@ -30,6 +32,8 @@ SELECTOR = ", ".join((
     "figure.is-provider-bluesky-social:not(.is-provider-bluesky):not([data-bluesky-uri])",
 ))
 _MEDIA_LINK = re.compile(r"\[\s*image or embed\s*\]", re.IGNORECASE)
+# The author's link: "@handle" in the app's code, "Name (@handle)" in oEmbed's.
+_CREDIT = re.compile(r"(?:(?P<name>.*\S)\s*\()?@(?P<handle>[^\s()@]+)\)?")
 _DASHES = "\u2014\u2013\u2015-"
 
 
@@ -85,19 +89,20 @@ def _blockquote(node) -> Embed | None:
     paragraphs = [p for p in node.css("p") if _own(p, node)]
     text = "\n".join(t for t in (_paragraph_text(p) for p in paragraphs) if t) or None
     in_text = {a.mem_id for p in paragraphs for a in p.css("a")}
-    author_handle, date_text = None, None
+    author, author_handle, date_text = None, None, None
     for a in anchors:
         if a.mem_id in in_text:
             continue
         words = " ".join(a.text().split())
-        href = a.attributes.get("href") or ""
-        if words.startswith("@") and ids.HANDLE.fullmatch(words[1:].lower()):
-            author_handle = words[1:].lower()
-        elif ids.parse_url(href) and parse_date(words):
+        credit = _CREDIT.fullmatch(words)
+        if credit and ids.HANDLE.fullmatch(credit.group("handle").lower()):
+            author_handle = credit.group("handle").lower()
+            author = credit.group("name") or author
+        elif ids.parse_url(a.attributes.get("href")) and parse_date(words):
             date_text = words
     date = parse_date(date_text) if date_text else ids.tid_date(ids.split_id(post_id)[1])
     return Embed("bluesky", id=post_id, handle=author_handle or handle,
-                 author=_author(node, paragraphs), date=date, text=text,
+                 author=author or _author(node, paragraphs), date=date, text=text,
                  url=ids.public_url(post_id), date_text=date_text, form="oembed")
 
 
