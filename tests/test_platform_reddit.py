@@ -196,9 +196,22 @@ def test_a_post_is_archived_with_title_body_author_time_and_original_picture(sta
 def test_a_video_post_keeps_its_best_stream_and_poster(standin):
     standin.add_post(RedditPost("1b2c3d5", video=True))
     media = verdict(standin, "1b2c3d5").data.media
-    assert media == [{"type": "video", "alt": None,
+    assert media == [{"type": "video", "alt": None, "key": "vid123",
                       "url": "https://external-preview.redd.it/poster.jpg?s=abc",
                       "video": "https://v.redd.it/vid123/DASH_1080.mp4?source=fallback"}]
+
+
+def test_a_gallery_keeps_its_pictures_in_its_order_with_captions(standin):
+    standin.add_post(RedditPost("1b2c3d6", gallery=[("m2xk", "The wall", "Image"),
+                                                    ("a9pq", None, "Image"),
+                                                    ("g1f7", "Spray", "AnimatedImage")]))
+    media = verdict(standin, "1b2c3d6").data.media
+    assert [(m["type"], m["key"], m["alt"], m["url"], m["video"]) for m in media] == [
+        ("photo", "m2xk", "The wall", "https://i.redd.it/m2xk.jpg", None),
+        ("photo", "a9pq", None, "https://i.redd.it/a9pq.jpg", None),
+        ("gif", "g1f7", "Spray", "https://i.redd.it/g1f7.gif",
+         "https://preview.redd.it/g1f7.gif?format=mp4&s=abc"),
+    ]
 
 
 def test_a_comment_is_archived_with_its_own_words(standin):

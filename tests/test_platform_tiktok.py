@@ -193,7 +193,8 @@ def test_a_public_post_is_archived_with_caption_author_time_and_best_stream(stan
     # The highest bitrate's stream, the original cover as its poster.
     assert data.media == [{"type": "video", "alt": None,
                            "url": f"https://p16-sign.tiktokcdn-us.com/obj/{ID}-origin.jpeg",
-                           "video": f"https://v16-webapp.tiktok.com/{ID}/1080p.mp4"}]
+                           "video": f"https://v16-webapp.tiktok.com/{ID}/1080p.mp4",
+                           "key": ID}]
     page = standin.hits(rf"^/@riverdancer/video/{ID}")[0]
     assert page.headers.get("User-Agent", "").startswith("Mozilla/5.0")
 

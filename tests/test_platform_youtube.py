@@ -163,7 +163,7 @@ def test_a_public_video_is_archived_with_title_channel_date_and_poster(standin):
         "Harbour wall gives way at 6am", "Harbour Cam", "harbourcam",
         "2024-03-01T06:12:00-08:00", "watch")
     # The largest thumbnail, without the resizing parameters.
-    assert data.media == [{"type": "video", "alt": None, "video": None,
+    assert data.media == [{"type": "video", "alt": None, "video": None, "key": "Xw1yQ8dL2aA",
                            "url": "https://i.ytimg.com/vi/Xw1yQ8dL2aA/maxresdefault.jpg"}]
     watch = standin.hits(r"^/watch\?v=Xw1yQ8dL2aA")[0]
     assert "SOCS=" in watch.headers.get("Cookie", "")  # past the consent page

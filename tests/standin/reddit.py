@@ -54,6 +54,8 @@ class RedditPost:
     behaviour: str = "ok"
     image: str | None = None  # an i.redd.it name ("abc123.jpg")
     video: bool = False
+    # A gallery's items: (media id, caption, "Image" or "AnimatedImage"), in its order.
+    gallery: list[tuple[str, str | None, str]] = field(default_factory=list)
     comments: list[RedditComment] = field(default_factory=list)
 
 
@@ -152,6 +154,13 @@ class RedditStandIn(PlatformStandIn):
                         preview={"images": [{"source": {
                             "url": f"https://preview.redd.it/{post.image}?width=1080&amp;s=abc",
                             "width": 1080, "height": 720}}]})
+        if post.gallery:
+            # media_metadata is an object: its own order says nothing; gallery_data's does.
+            data.update(is_gallery=True, gallery_data={"items": [
+                {"media_id": key, "id": n, **({"caption": caption} if caption else {})}
+                for n, (key, caption, _) in enumerate(post.gallery)]},
+                media_metadata={key: _metadata(key, kind)
+                                for key, _, kind in reversed(post.gallery)})
         if post.video:
             data.update(secure_media={"reddit_video": {
                 "fallback_url": "https://v.redd.it/vid123/DASH_1080.mp4?source=fallback",
@@ -209,3 +218,13 @@ class RedditStandIn(PlatformStandIn):
                  f"<p>r/{html.escape(post.subreddit)} · u/{html.escape(post.author)}</p>"
                  f"<h2>{html.escape(post.title)}</h2>{body}{picture}</article>")
         return Reply(200, self.late_page("Reddit", inner, ready_class="embed"))
+
+
+def _metadata(key: str, kind: str) -> dict:
+    if kind == "AnimatedImage":
+        return {"status": "valid", "e": kind, "m": "image/gif", "id": key,
+                "s": {"x": 480, "y": 270, "gif": f"https://i.redd.it/{key}.gif",
+                      "mp4": f"https://preview.redd.it/{key}.gif?format=mp4&s=abc"}}
+    return {"status": "valid", "e": kind, "m": "image/jpg", "id": key,
+            "s": {"x": 1920, "y": 1080,
+                  "u": f"https://preview.redd.it/{key}.jpg?width=1920&format=pjpg&s=abc"}}

@@ -142,36 +142,54 @@ def transform_post(post: dict, ref: RedditRef) -> PostData:
 
 def media(post: dict) -> list[dict]:
     """The post's own media, originals where Reddit keeps them (i.redd.it for
-    pictures, v.redd.it's best stream for video); a crosspost's are its parent's."""
+    pictures, v.redd.it's best single-file stream for video); a crosspost's are its
+    parent's."""
     parents = [p for p in _list(post.get("crosspost_parent_list")) if isinstance(p, dict)]
     if parents and not _own_media(post):
         post = parents[0]
-    found: list[dict] = []
+    found = _gallery(post)
+    video = _dict(_dict(post.get("secure_media") or post.get("media")).get("reddit_video"))
+    images = _list(_dict(post.get("preview")).get("images"))
+    poster = _original(_str(_dict(_dict(images[0] if images else None).get("source"))
+                            .get("url")))
+    if video:
+        stream = _str(video.get("fallback_url"))
+        found.append({"type": "gif" if video.get("is_gif") is True else "video",
+                      "url": poster, "alt": None, "video": stream,
+                      "key": _first_segment(stream)})
+    elif not found and post.get("post_hint") == "image":
+        url = _str(post.get("url_overridden_by_dest")) or _str(post.get("url"))
+        found.append({"type": "photo", "url": _original(url) or poster, "alt": None,
+                      "video": None})
+    return [m for m in found if m["url"] or m["video"]]
+
+
+def _gallery(post: dict) -> list[dict]:
+    """A gallery's items in its own order (gallery_data, with their captions), each
+    from media_metadata; a post with media_metadata and no gallery_data (pictures in
+    a text post) in media_metadata's order."""
     items = _dict(post.get("media_metadata"))
-    order = [_str(_dict(i).get("media_id")) for i in _list(_dict(post.get("gallery_data"))
-                                                            .get("items"))]
-    for key in [k for k in order if k] or list(items):
+    listed = [(_str(_dict(i).get("media_id")), _str(_dict(i).get("caption")))
+              for i in _list(_dict(post.get("gallery_data")).get("items"))]
+    found = []
+    for key, caption in [(k, c) for k, c in listed if k] or [(k, None) for k in items]:
         item = _dict(items.get(key))
         source = _dict(item.get("s"))
         if item.get("e") == "AnimatedImage":
             found.append({"type": "gif", "url": _original(_str(source.get("gif"))),
-                          "alt": None, "video": _str(source.get("mp4"))})
+                          "alt": caption, "video": _str(source.get("mp4")), "key": key})
         elif item.get("e") == "Image":
             found.append({"type": "photo", "url": _original(_str(source.get("u"))),
-                          "alt": None, "video": None})
-    video = _dict(_dict(post.get("secure_media") or post.get("media")).get("reddit_video"))
-    preview = _original(_str(_dict(_dict(next(iter(_list(_dict(post.get("preview"))
-                                                         .get("images"))), None))
-                                     .get("source")).get("url")))
-    if video:
-        found.append({"type": "gif" if video.get("is_gif") is True else "video",
-                      "url": preview, "alt": None,
-                      "video": _str(video.get("fallback_url"))})
-    elif not found and post.get("post_hint") == "image":
-        url = _str(post.get("url_overridden_by_dest")) or _str(post.get("url"))
-        found.append({"type": "photo", "url": _original(url) or preview, "alt": None,
-                      "video": None})
-    return [m for m in found if m["url"] or m["video"]]
+                          "alt": caption, "video": None, "key": key})
+    return found
+
+
+def _first_segment(url: str | None) -> str | None:
+    """v.redd.it/ID/DASH_1080.mp4 -> ID: the video's own name."""
+    parts = urlsplit(url or "")
+    if parts.hostname != "v.redd.it":
+        return None
+    return parts.path.strip("/").split("/", 1)[0] or None
 
 
 def _own_media(post: dict) -> bool:

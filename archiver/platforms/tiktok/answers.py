@@ -110,12 +110,12 @@ def transform(item: dict, post_id: str) -> PostData:
         created_at=(datetime.fromtimestamp(created, tz=timezone.utc)
                     .strftime("%Y-%m-%dT%H:%M:%SZ") if created else None),
         text=_str(item.get("desc")),
-        media=_media(item),
+        media=_media(item, post_id),
         source="page",
     )
 
 
-def _media(item: dict) -> list[dict]:
+def _media(item: dict, post_id: str) -> list[dict]:
     images = _list(_dict(item.get("imagePost")).get("images"))
     if images:  # a photo post (/photo/ID): its pictures, in order
         return [{"type": "photo", "url": _first(_dict(i.get("imageURL")).get("urlList")),
@@ -137,7 +137,8 @@ def _media(item: dict) -> list[dict]:
     return [{"type": "video",
              "url": _str(video.get("originCover")) or _str(video.get("cover")),
              "alt": None,
-             "video": next((s for s in streams if s), None)}]
+             "video": next((s for s in streams if s), None),
+             "key": post_id}]
 
 
 def read_oembed(answer: Answer, post_id: str) -> Finding:
@@ -178,7 +179,7 @@ def read_oembed(answer: Answer, post_id: str) -> Finding:
         author=_str(data.get("author_name")),
         text=_str(data.get("title")),
         # The thumbnail is signed (x-expires) and stops answering after a while.
-        media=[{"type": "video", "url": thumbnail, "alt": None, "video": None}]
+        media=[{"type": "video", "url": thumbnail, "alt": None, "video": None, "key": post_id}]
         if thumbnail else [],
         source="oembed",
     ))

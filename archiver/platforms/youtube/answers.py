@@ -67,7 +67,7 @@ def read_oembed(answer: Answer, video: str) -> Finding:
         handle=_handle(_str(data.get("author_url"))),
         author=_str(data.get("author_name")),
         text=title,
-        media=[_media(thumbnail)] if thumbnail else [],
+        media=[_media(thumbnail, video)] if thumbnail else [],
         source="oembed",
     ))
 
@@ -162,14 +162,14 @@ def transform(player: dict, video: str) -> PostData:
         author=_str(details.get("author")) or _str(micro.get("ownerChannelName")),
         created_at=_str(micro.get("publishDate")) or _str(micro.get("uploadDate")),
         text=_str(details.get("title")) or _runs(micro.get("title")),
-        media=[_media(_original(best["url"]))] if best else [],
+        media=[_media(_original(best["url"]), video)] if best else [],
         source="watch",
     )
 
 
-def _media(url: str) -> dict:
+def _media(url: str, video: str) -> dict:
     # Streams need YouTube's own player (signatures, tokens): only the poster here.
-    return {"type": "video", "url": url, "alt": None, "video": None}
+    return {"type": "video", "url": url, "alt": None, "video": None, "key": video}
 
 
 def _original(url: str) -> str:
