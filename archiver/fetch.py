@@ -48,7 +48,7 @@ class FetchReport:
         """Work that did not settle: failed, or deferred to the next run."""
         return (self.links["failed"] + self.links["deferred"] + self.posts["failed"]
                 + self.posts["deferred"] + self.rechecked["failed"] + self.refreshed["failed"]
-                + self.upgraded["failed"])
+                + self.upgraded["failed"] + self.media["failed"])
 
     def summary(self) -> str:
         links = ", ".join(f"{n} {k}" for k, n in sorted(self.links.items())) or "none due"

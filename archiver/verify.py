@@ -49,7 +49,8 @@ class Verification:
                 " validated")
         if self.ok:
             return f"Verified {what}: every file as recorded."
-        return f"Verified {what}: {len(self.problems)} problems."
+        n = len(self.problems)
+        return f"Verified {what}: {n} problem{'s' if n > 1 else ''}."
 
 
 def sha256_file(path: Path) -> tuple[str, int]:

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 SCAN_TARGET = 0.3  # scan throughput / bare lxml parse, at least
 LOOKUP_TARGET = 3.0  # archiver lookup / minimal python -c, at most
-FETCH_TARGET = 0.7  # share of the latency-bound ideal at concurrency 4, at least
+FETCH_TARGET = 0.75  # share of the latency-bound ideal at concurrency 4 and 8, at least
 BUDGET_S = 600  # make bench, whole
 
 
@@ -194,11 +194,20 @@ def main() -> int:
             "Fetch (concurrency 4)", f"{four.posts_per_min:.0f} posts/min",
             f"latency-bound ideal {four.ideal_per_min:.0f} posts/min",
             f"{four.of_ideal:.0%}", f">= {FETCH_TARGET:.0%}", met(four.of_ideal >= FETCH_TARGET)])
-        verdicts.append(("Fetch at concurrency 4 >= 70% of the latency-bound ideal",
-                         four.of_ideal >= FETCH_TARGET, f"{four.of_ideal:.0%}"))
+        verdicts.append((f"Fetch at concurrency 4 >= {FETCH_TARGET:.0%} of the latency-bound"
+                         " ideal", four.of_ideal >= FETCH_TARGET, f"{four.of_ideal:.0%}"))
         summary_rows.append([
             "Fetch CPU per post (concurrency 4)", f"{four.cpu_per_post:.2f} CPU s/post",
-            "PNG + HTML + MHTML capture", "", "as low as possible (reported)", "reported"])
+            "PNG, HTML, MHTML, WACZ and media", "", "as low as possible (reported)",
+            "reported"])
+    eight = next((f for f in fetches if f.concurrency == 8), None)
+    if eight:
+        summary_rows.append([
+            "Fetch (concurrency 8)", f"{eight.posts_per_min:.0f} posts/min",
+            f"latency-bound ideal {eight.ideal_per_min:.0f} posts/min",
+            f"{eight.of_ideal:.0%}", f">= {FETCH_TARGET:.0%}", met(eight.of_ideal >= FETCH_TARGET)])
+        verdicts.append((f"Fetch at concurrency 8 >= {FETCH_TARGET:.0%} of the latency-bound"
+                         " ideal", eight.of_ideal >= FETCH_TARGET, f"{eight.of_ideal:.0%}"))
     if scan:
         s = scan.scan
         summary_rows.append(["Memory: scan", f"{s.maxrss_mb:.0f} MB largest process",
@@ -220,11 +229,12 @@ def main() -> int:
         f"{f.run.wall:.1f}", f"{f.posts_per_min:.1f}", f"{f.steady_per_min:.1f}",
         f"{f.ideal_per_min:.1f}",
         f"{f.of_ideal:.0%}", f"{f.requests_per_post:.2f}", f"{f.cpu_per_post:.2f}",
-        f"{f.run.cpu / f.run.wall:.2f}", f"{f.run.maxrss_mb:.0f}", f"{f.run.peak_pss_mb:.0f}",
+        f"{f.run.cpu / f.run.wall:.2f}", f"{f.kb_per_post:.0f}", f"{f.run.maxrss_mb:.0f}",
+        f"{f.run.peak_pss_mb:.0f}",
     ] for f in fetches]
     fetch_header = ["Concurrency", "Posts", "Wall s", "Posts/min",
                     "Posts/min, first to last request", "Ideal posts/min",
-                    "Of ideal", "Requests/post", "CPU s/post", "Cores busy",
+                    "Of ideal", "Requests/post", "CPU s/post", "Cores busy", "KB written/post",
                     "Largest process MB", "All processes MB (PSS)"]
 
     print()

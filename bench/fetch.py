@@ -1,7 +1,8 @@
 """Fetch benchmark: `archiver run` against the stand-in network with 200 ms per answer.
 
 One article embeds N distinct tweets that exist in the stand-in (a quarter with a
-photo). For each concurrency a fresh archive is made and the whole `archiver run`
+photo, whose original is downloaded beside the card's small copy). For each
+concurrency a fresh archive is made and the whole `archiver run`
 process is timed; its CPU (wait4: Python, Playwright's driver and Chromium) is
 divided by the posts archived. Requests per post come from the stand-in's own
 request log; the latency-bound ideal is concurrency / (requests per post x latency).
@@ -85,6 +86,11 @@ class FetchResult:
     by_endpoint: dict
     span: float  # seconds from the first request to the last
     phases: dict  # median seconds per phase of a post (concurrency 1 only)
+    written: int = 0  # bytes in the archive folder once the run ended (database, captures, logs)
+
+    @property
+    def kb_per_post(self) -> float:
+        return self.written / 1024 / max(self.archived, 1)
 
     @property
     def requests_per_post(self) -> float:
@@ -144,6 +150,10 @@ def endpoint(path: str) -> str:
             "/embed/data": "embed data", "/favicon.ico": "favicon"}.get(p, p.split("/")[1] or p)
 
 
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
 def run_all(plan: list[tuple[int, int]], archiver: str, log=print) -> list[FetchResult]:
     """plan: [(concurrency, posts)]; one stand-in, a fresh archive per run."""
     StandIn, Tweet, Media = _standin()
@@ -184,9 +194,10 @@ def run_all(plan: list[tuple[int, int]], archiver: str, log=print) -> list[Fetch
                 by_endpoint=dict(Counter(endpoint(r.path) for r in requests)),
                 span=(max(times) - min(times)) if times else 0.0,
                 phases=timeline(requests) if concurrency == 1 else {},
+                written=folder_bytes(archive),
             ))
             r = results[-1]
             log(f"    {r.run.wall:.1f} s, {r.posts_per_min:.0f} posts/min, "
                 f"{r.requests_per_post:.2f} requests/post, {r.of_ideal:.0%} of ideal, "
-                f"{r.cpu_per_post:.2f} CPU s/post")
+                f"{r.cpu_per_post:.2f} CPU s/post, {r.kb_per_post:.0f} KB written/post")
     return results
