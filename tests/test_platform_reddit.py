@@ -10,12 +10,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import platforms
 from archiver import settings as archiver_settings
 from archiver.capture import Capturer
-from archiver.net import Client
+from archiver.net import Answer, Client
 from archiver.resolve import resolve
 from archiver.scan import registry
 from standin.reddit import RedditComment, RedditPost, RedditStandIn
@@ -281,6 +284,60 @@ def test_a_404_the_listing_alone_reports_is_a_failure_to_retry(standin, fault):
     standin.fault("oembed", fault, times=5)
     found = verdict(standin, "1b2c3d9")
     assert found.status == "failed" and found.retry, found.reason
+
+
+# -- hostile answers and markup --------------------------------------------------------
+
+KEYS = ["kind", "data", "children", "id", "title", "selftext", "author", "created_utc",
+        "removed_by_category", "over_18", "media_metadata", "gallery_data", "items",
+        "media_id", "caption", "e", "s", "u", "gif", "mp4", "secure_media", "media",
+        "reddit_video", "fallback_url", "is_gif", "preview", "images", "source", "url",
+        "post_hint", "crosspost_parent_list", "body", "error", "reason", "html",
+        "author_name"]
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), children, max_size=6),
+    max_leaves=30,
+)
+STATUS = st.sampled_from([200, 200, 200, 301, 401, 403, 404, 429, 500, None])
+
+
+def _answer(status, body: bytes, location: str = "") -> Answer:
+    return Answer("http://x/", status, {"location": location} if location else {}, body,
+                  None if status else "timed out")
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(JSON, JSON, STATUS, STATUS, st.sampled_from(["1b2c3d4", "1b2c3d4/kq7x9zt"]))
+def test_any_answers_give_a_verdict_never_an_exception(listing, oembed, listing_status,
+                                                       oembed_status, key):
+    answers = {"json": _answer(listing_status, json.dumps(listing).encode()),
+               "oembed": _answer(oembed_status, json.dumps(oembed).encode())}
+    found = REDDIT.classify(answers, {"id": key})
+    assert found.status in ("archived", "deleted", "unavailable", "failed")
+    assert found.data is None or isinstance(found.data.media, list)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=1500), STATUS, st.text(max_size=60))
+def test_any_bytes_give_a_verdict_never_an_exception(body, status, location):
+    answers = {"json": _answer(status, body, location), "oembed": _answer(status, body)}
+    assert REDDIT.classify(answers, {"id": "1b2c3d4"}).status in (
+        "archived", "deleted", "unavailable", "failed")
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120), st.sampled_from(["href", "data-src", "src"]))
+def test_any_attribute_value_is_read_or_refused_never_an_exception(value, attribute):
+    for tag in ("blockquote class=reddit-embed-bq", "amp-reddit", "iframe src=reddit"):
+        markup = (f"<{tag} {attribute}={json.dumps(value)}><a {attribute}="
+                  f"{json.dumps(value)}>{value}</a></{tag.split()[0]}>")
+        for _, embed in registry.find_embeds(LexborHTMLParser(markup), [REDDIT]):
+            assert REDDIT.valid_id(embed.id)
+    found = REDDIT.post_ref(value)
+    assert found is None or REDDIT.valid_id(found.id)
 
 
 # -- the embed page in Chromium ---------------------------------------------------------

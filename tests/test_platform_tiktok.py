@@ -11,12 +11,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import platforms
 from archiver import settings as archiver_settings
 from archiver.capture import Capturer
-from archiver.net import Client
+from archiver.net import Answer, Client
 from archiver.resolve import resolve
 from archiver.scan import registry
 from standin.tiktok import TikTokPost, TikTokStandIn
@@ -263,6 +266,63 @@ def test_a_removal_oembed_could_not_confirm_is_a_failure_to_retry(standin, fault
     standin.fault("oembed", fault, times=5)
     found = verdict(standin, ID)
     assert found.status == "failed" and found.retry, found.reason
+
+
+# -- hostile answers and markup --------------------------------------------------------
+
+KEYS = ["__DEFAULT_SCOPE__", "webapp.video-detail", "statusCode", "itemInfo", "itemStruct",
+        "id", "desc", "createTime", "author", "uniqueId", "nickname", "video", "playAddr",
+        "downloadAddr", "bitrateInfo", "Bitrate", "PlayAddr", "UrlList", "cover", "originCover",
+        "imagePost", "images", "imageURL", "urlList", "isContentClassified", "src",
+        "embed_product_id", "html", "title", "author_name", "author_unique_id", "author_url",
+        "thumbnail_url", "VideoPage", "ItemModule"]
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), children, max_size=6),
+    max_leaves=30,
+)
+STATUS = st.sampled_from([200, 200, 200, 301, 401, 403, 404, 429, 500, None])
+
+
+def _answer(status, body: bytes, location: str = "") -> Answer:
+    return Answer("http://x/", status, {"location": location} if location else {}, body,
+                  None if status else "timed out")
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(JSON, JSON, STATUS, STATUS)
+def test_any_answers_give_a_verdict_never_an_exception(data, oembed, page_status,
+                                                       oembed_status):
+    page = ('<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">'
+            f"{json.dumps(data)}</script>").encode()
+    answers = {"page": _answer(page_status, page), "oembed": _answer(oembed_status,
+                                                                     json.dumps(oembed).encode())}
+    found = TIKTOK.classify(answers, {"id": ID, "handle": "riverdancer"})
+    assert found.status in ("archived", "deleted", "unavailable", "failed")
+    assert isinstance(found.reason, str)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=1500), STATUS, st.text(max_size=60))
+def test_any_bytes_give_a_verdict_never_an_exception(body, status, location):
+    answers = {"page": _answer(status, body, location), "oembed": _answer(status, body)}
+    assert TIKTOK.classify(answers, {"id": ID}).status in (
+        "archived", "deleted", "unavailable", "failed")
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120), st.sampled_from(["cite", "data-video-id", "data-src", "src",
+                                                "data-embed-type"]))
+def test_any_attribute_value_is_read_or_refused_never_an_exception(value, attribute):
+    for tag in ("blockquote class=tiktok-embed", "amp-tiktok", "iframe src=tiktok.com/"):
+        markup = (f"<{tag} {attribute}={json.dumps(value)}><p>{value}</p>"
+                  f"</{tag.split()[0]}>")
+        for _, embed in registry.find_embeds(LexborHTMLParser(markup), [TIKTOK]):
+            assert TIKTOK.valid_id(embed.id)
+    found = TIKTOK.post_ref(value)
+    assert found is None or TIKTOK.valid_id(found.id)
 
 
 # -- the embed player in Chromium ---------------------------------------------------------

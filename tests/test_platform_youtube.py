@@ -12,12 +12,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import platforms
 from archiver import settings as archiver_settings
 from archiver.capture import Capturer
-from archiver.net import Client
+from archiver.net import Answer, Client
 from archiver.scan import registry
 from standin.youtube import Video, YouTubeStandIn
 
@@ -229,6 +232,63 @@ def test_both_endpoints_rate_limited_is_a_failure_to_retry(standin):
     found = verdict(standin, "RateL1m1ted")
     assert found.status == "failed" and found.retry, found.reason
     assert "HTTP 429" in found.reason
+
+
+# -- hostile answers and markup --------------------------------------------------------
+
+KEYS = ["playabilityStatus", "status", "reason", "errorScreen", "playerErrorMessageRenderer",
+        "subreason", "simpleText", "runs", "text", "videoDetails", "videoId", "title",
+        "author", "thumbnail", "thumbnails", "url", "width", "microformat",
+        "playerMicroformatRenderer", "ownerProfileUrl", "publishDate", "uploadDate",
+        "playableInEmbed", "html", "author_name", "author_url", "thumbnail_url"]
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), children, max_size=6),
+    max_leaves=30,
+)
+STATUS = st.sampled_from([200, 200, 200, 301, 401, 403, 404, 429, 500, None])
+
+
+def _answer(status, body: bytes, location: str = "") -> Answer:
+    return Answer("http://x/", status, {"location": location} if location else {}, body,
+                  None if status else "timed out")
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(JSON, JSON, STATUS, STATUS)
+def test_any_answers_give_a_verdict_never_an_exception(player, oembed, watch_status,
+                                                       oembed_status):
+    # The player response as the watch page holds it, and oEmbed's JSON, of any shape.
+    page = f"<script>var ytInitialPlayerResponse = {json.dumps(player)};</script>".encode()
+    answers = {"watch": _answer(watch_status, page), "oembed": _answer(oembed_status,
+                                                                       json.dumps(oembed).encode())}
+    found = YOUTUBE.classify(answers, {"id": "Xw1yQ8dL2aA"})
+    assert found.status in ("archived", "deleted", "unavailable", "failed")
+    assert isinstance(found.reason, str)
+    if found.status == "deleted":  # only on both words: oEmbed's 404 and the player's ERROR
+        assert oembed_status in (400, 404) and player["playabilityStatus"]["status"] == "ERROR"
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=1500), STATUS, st.text(max_size=60))
+def test_any_bytes_give_a_verdict_never_an_exception(body, status, location):
+    answers = {"watch": _answer(status, body, location), "oembed": _answer(status, body)}
+    assert YOUTUBE.classify(answers, {"id": "Xw1yQ8dL2aA"}).status in (
+        "archived", "deleted", "unavailable", "failed")
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120), st.sampled_from(["src", "data-src", "data-videoid", "videoid",
+                                                "href", "data-video-url", "title"]))
+def test_any_attribute_value_is_read_or_refused_never_an_exception(value, attribute):
+    for tag in ("iframe", "amp-youtube", "lite-youtube", "a class=lazy-load-youtube", "div"):
+        markup = f"<{tag} {attribute}={json.dumps(value)} data-video-url=youtu></{tag.split()[0]}>"
+        for _, embed in registry.find_embeds(LexborHTMLParser(markup), [YOUTUBE]):
+            assert YOUTUBE.valid_id(embed.id)
+    found = YOUTUBE.post_ref(value)
+    assert found is None or YOUTUBE.valid_id(found.id)
 
 
 # -- the embed player in Chromium ---------------------------------------------------------
