@@ -170,6 +170,14 @@ def _evidence(db: sqlite_utils.Database) -> None:
     _index(db, "media_failures", ["post_pk"])
 
 
+def _warc_provenance(db: sqlite_utils.Database) -> None:
+    """Articles read from a web archive keep where: the WARC file, the record's offset
+    in it and its WARC-Date (when the page was captured)."""
+    _column(db, "articles", "warc_file", str)
+    _column(db, "articles", "warc_offset", int)
+    _column(db, "articles", "warc_date", str)
+
+
 POST_ROLE = """CASE
   WHEN EXISTS (SELECT 1 FROM article_posts ap WHERE ap.post_pk = posts.pk
                AND ap.role = 'embedded') THEN 'embedded'
@@ -187,6 +195,7 @@ MIGRATIONS = [
     ("0005_live_data", _live_data),
     ("0006_cited", _cited),
     ("0007_evidence", _evidence),
+    ("0008_warc_provenance", _warc_provenance),
 ]
 KNOWN = {name for name, _ in MIGRATIONS}
 

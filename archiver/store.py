@@ -6,16 +6,23 @@ leaves nothing half-written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import platforms
 from .model import Article, Embed
 from .scan.version import SCANNER_VERSION
 from .schema import POST_ROLE, connect, utcnow
+
+if TYPE_CHECKING:
+    from .scan.webarchive import Origin
 
 STATUSES = ("pending", "archived", "deleted", "unavailable", "failed")
 
@@ -40,16 +47,57 @@ class Store:
         self.archive_dir = Path(archive_dir)
         self.db = connect(archive_dir)
         self.conn = self.db.conn
+        self._batch_every: float | None = None
+        self._batch_since = 0.0
 
     def close(self) -> None:
         self.conn.close()
 
+    @contextlib.contextmanager
+    def batch(self, every: float = 1.0) -> Iterator[None]:
+        """Sources recorded inside are committed together, at most `every` seconds
+        apart (a scan writes thousands a minute): each source stays whole or absent,
+        as its own savepoint, and a source that fails to write rolls back alone."""
+        self._batch_every, self._batch_since = every, time.monotonic()
+        try:
+            yield
+        finally:
+            self._batch_every = None
+            if self.conn.in_transaction:
+                self.conn.commit()
+
+    @contextlib.contextmanager
+    def _source(self) -> Iterator[None]:
+        """One source's writes: a transaction, or a savepoint inside a batch."""
+        if self._batch_every is None:
+            with self.conn:
+                yield
+            return
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("SAVEPOINT source")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO source")
+            self.conn.execute("RELEASE source")
+            raise
+        self.conn.execute("RELEASE source")
+        if time.monotonic() - self._batch_since >= self._batch_every:
+            self.conn.commit()
+            self._batch_since = time.monotonic()
+
     # -- scanning ---------------------------------------------------------
-    def record_article(self, article: Article, now: str | None = None) -> Recorded:
-        """Record one scanned source in one transaction; re-recording changes nothing new."""
+    def record_article(self, article: Article, now: str | None = None,
+                       origin: Origin | None = None) -> Recorded:
+        """Record one scanned source in one transaction; re-recording changes nothing new.
+
+        `origin` is the WARC record the article was read from (kept for provenance;
+        an article read anew from elsewhere has none)."""
         now = now or utcnow()
         warnings = dumps(article.warnings) if getattr(article, "warnings", None) else None
-        with self.conn:
+        warc = (origin.warc_file, origin.offset, origin.date) if origin else (None, None, None)
+        with self._source():
             row = self.conn.execute(
                 "SELECT id, content_hash, scanner FROM articles WHERE source = ?",
                 (article.source,)
@@ -69,17 +117,19 @@ class Store:
                     else "reread"
                 self.conn.execute(
                     "UPDATE articles SET title = ?, kind = ?, content_hash = ?, last_scanned = ?,"
-                    " warnings = ?, scanner = ? WHERE id = ?",
+                    " warnings = ?, scanner = ?, warc_file = ?, warc_offset = ?, warc_date = ?"
+                    " WHERE id = ?",
                     (article.title, article.kind, article.content_hash, now, warnings,
-                     SCANNER_VERSION, article_id),
+                     SCANNER_VERSION, *warc, article_id),
                 )
             else:
                 outcome = "new"
                 article_id = self.conn.execute(
                     "INSERT INTO articles (source, title, kind, content_hash, first_scanned,"
-                    " last_scanned, warnings, scanner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " last_scanned, warnings, scanner, warc_file, warc_offset, warc_date)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (article.source, article.title, article.kind, article.content_hash, now, now,
-                     warnings, SCANNER_VERSION),
+                     warnings, SCANNER_VERSION, *warc),
                 ).lastrowid
             self.conn.execute("DELETE FROM source_failures WHERE source = ?", (article.source,))
             # An article's posts in order, embedded first; a post both embedded and
@@ -113,7 +163,7 @@ class Store:
 
     def touch_if_unchanged(self, source: str, content_hash: str, now: str | None = None) -> bool:
         """Note a re-scan of an article whose bytes are unchanged; False if it changed."""
-        with self.conn:
+        with self._source():
             cursor = self.conn.execute(
                 "UPDATE articles SET last_scanned = ? WHERE source = ? AND content_hash = ?"
                 " AND scanner = ?",
@@ -226,8 +276,13 @@ class Store:
         )
         return code
 
+    def clear_failure(self, source: str) -> None:
+        """A source read whole this time (a web archive once damaged, now mended)."""
+        with self._source():
+            self.conn.execute("DELETE FROM source_failures WHERE source = ?", (source,))
+
     def record_failure(self, source: str, reason: str, now: str | None = None) -> None:
-        with self.conn:
+        with self._source():
             self.conn.execute(
                 "INSERT INTO source_failures (source, reason, failed_at) VALUES (?, ?, ?)"
                 " ON CONFLICT(source) DO UPDATE SET reason = excluded.reason,"

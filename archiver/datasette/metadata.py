@@ -26,7 +26,8 @@ STATUS = ("pending: not fetched yet; archived: fetched and captured; deleted: bo
 
 TABLES: dict[str, dict] = {
     "articles": {
-        "description": "One row per source scanned: a file, folder entry or URL.",
+        "description": "One row per source scanned: a file, folder entry, URL, or a page "
+                       "inside a web archive (WARC, WACZ).",
         "label_column": "title",
         "sort_desc": "last_scanned",
         "facets": ["kind"],
@@ -43,6 +44,11 @@ TABLES: dict[str, dict] = {
                        "read again once.",
             "warnings": "JSON list of what the scan could not read whole (e.g. markup "
                         "nested deeper than the parser goes); empty when all was read.",
+            "warc_file": "For a page read from a web archive: the WARC file (a WACZ's as "
+                         "WACZ#archive/NAME); null otherwise.",
+            "warc_offset": "Offset of the page's record in that WARC (bytes; of its gzip "
+                           "member in a .warc.gz), as CDX indexes give it.",
+            "warc_date": "The record's WARC-Date: when the page was captured.",
         },
     },
     "posts": {

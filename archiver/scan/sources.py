@@ -1,7 +1,11 @@
-"""Reading sources: files (recursively through directories), http(s) URLs and stdin."""
+"""Reading sources: files (recursively through directories), http(s) URLs and stdin.
+
+Web archives (WARC, WACZ) among them are read record by record in webarchive.py.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -201,9 +205,18 @@ def _control_ratio(head: bytes) -> float:
 
 
 def _fetch(url: str, max_bytes: int, timeout: float) -> Loaded:
-    """A URL source through the address guard, redirects followed hop by hop and
-    each hop checked: only the host the operator named may be on a non-public
-    address (see feeds.trusted_host), never a redirect's or a list's other hosts."""
+    with open_url(url, timeout) as response:
+        return _read_answer(url, response, max_bytes, timeout)
+
+
+@contextlib.contextmanager
+def open_url(url: str, timeout: float, headers: dict | None = None) -> Iterator:
+    """A URL source's answer, open for streaming (a web archive is read as it
+    arrives), through the address guard, redirects followed hop by hop and each
+    hop checked: only the host the operator named may be on a non-public address
+    (see feeds.trusted_host), never a redirect's or a list's other hosts. An answer
+    of 400 or more, a refused hop and a transport failure (also while the caller
+    reads) are SourceErrors."""
     import requests  # only URL sources pay for it
     import urllib3
 
@@ -221,8 +234,8 @@ def _fetch(url: str, max_bytes: int, timeout: float) -> Loaded:
             except (FetchRefused, Unreachable) as exc:
                 where = "" if current == url else f"redirected to {current[:200]}: "
                 raise SourceError(url, where + str(exc)) from None
-            with session.get(current, stream=True, timeout=timeout,
-                             allow_redirects=False) as response:
+            with session.get(current, stream=True, timeout=timeout, allow_redirects=False,
+                             headers=headers) as response:
                 if response.is_redirect:
                     try:
                         current = urljoin(current, response.headers["Location"].strip())
@@ -231,7 +244,11 @@ def _fetch(url: str, max_bytes: int, timeout: float) -> Loaded:
                     if current in seen:
                         raise SourceError(url, f"redirect loop: {current[:200]} came back")
                     continue
-                return _read_answer(url, response, max_bytes, timeout)
+                if response.status_code >= 400:
+                    status = f"HTTP {response.status_code} {response.reason or ''}"
+                    raise SourceError(url, status.strip())
+                yield response
+                return
         raise SourceError(url, f"more than {MAX_REDIRECTS} redirects")
     except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         reason = transport_error(exc, current, timeout)
@@ -246,9 +263,6 @@ MAX_REDIRECTS = 10
 
 
 def _read_answer(url: str, response, max_bytes: int, timeout: float) -> Loaded:
-    if response.status_code >= 400:
-        status = f"HTTP {response.status_code} {response.reason or ''}"
-        raise SourceError(url, status.strip())
     declared = response.headers.get("Content-Length")
     if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise SourceError(url, _too_large(int(declared), max_bytes))
