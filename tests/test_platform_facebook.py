@@ -11,12 +11,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import platforms
 from archiver import settings as archiver_settings
 from archiver.capture import Capturer
-from archiver.net import Client
+from archiver.net import Answer, Client
+from archiver.resolve import resolve
 from archiver.scan import registry
 from standin.facebook import FacebookStandIn, FbPost
 
@@ -109,6 +112,35 @@ def test_a_key_is_a_safe_folder_name_and_leads_back_to_its_post():
     for bad in ("CityHall/1", "groups/1", "videos/abc", "../x/1", "cityhall/1/2", "cityhall",
                 ".hidden/1", "videos/1/2"):
         assert not FACEBOOK.valid_id(bad), bad
+
+
+@pytest.mark.parametrize("link, key", [
+    ("https://fb.watch/q1W2e3R4t5/", "fb.watch/q1W2e3R4t5"),
+    ("https://www.facebook.com/share/p/1AbCdEfGhI/", "facebook.com/share/p/1AbCdEfGhI"),
+    ("https://m.facebook.com/share/v/1AbCdEfGhI", "facebook.com/share/v/1AbCdEfGhI"),
+])
+def test_a_short_link_is_kept_under_its_code_and_followed_to_its_post(link, key):
+    with FacebookStandIn() as standin:
+        assert platforms.link_key(link) == (FACEBOOK, key)
+        standin.add_short(key, "https://www.facebook.com/cityhall/posts/10150000000000001")
+        settings = archiver_settings.load(env={**standin.env(), "ARCHIVER_RETRIES": "1"})
+        client = Client(settings)
+        result = resolve(client, key)
+        client.close()
+    assert result.error is None, result.error
+    assert platforms.post_ref(result.resolved).id == POST
+    assert FACEBOOK.link_key("https://www.facebook.com/cityhall/posts/10150000000000001") is None
+
+
+def test_a_short_link_landing_on_a_login_page_names_no_post():
+    with FacebookStandIn() as standin:
+        standin.add_short("fb.watch/q1W2e3R4t5", f"{standin.url}/login/?next=%2Fwatch%2F")
+        settings = archiver_settings.load(env={**standin.env(), "ARCHIVER_RETRIES": "1"})
+        client = Client(settings)
+        result = resolve(client, "fb.watch/q1W2e3R4t5")
+        client.close()
+    assert result.resolved == f"{standin.url}/login/?next=%2Fwatch%2F"
+    assert platforms.post_ref(result.resolved) is None
 
 
 # -- finding posts in articles ----------------------------------------------------------
@@ -330,3 +362,56 @@ def test_run_archives_captures_and_falls_back_to_oembeds_code(run, archive, stan
     walled_names = {p.name for p in next((snapshots / "cityhall+10150000000000002").iterdir())
                     .iterdir()}
     assert "oembed-render.png" in walled_names and "screenshot.png" not in walled_names
+
+
+# -- hostile input -------------------------------------------------------------------------
+CODE = st.sampled_from([
+    f'<div class="fb-post" data-href="https://www.facebook.com/{POST.replace("/", "/posts/")}">',
+    '<blockquote class="fb-xfbml-parse-ignore" cite="https://www.facebook.com/x/posts/9">',
+    "<p>", "</p>", '<a href="https://www.facebook.com/cityhall">', "</a>",
+    '<a href="https://www.facebook.com/cityhall/posts/10150000000000001">', "Posted by ",
+    "Thursday, August 27, 2015", "</blockquote>", "</div>", "<br>",
+]) | st.text(max_size=10)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.lists(CODE, max_size=20).map("".join) | st.sampled_from(["does not exist"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from([
+        "html", "author_name", "error", "code", "message", "is_transient", "url"]),
+        children, max_size=6),
+    max_leaves=25)
+PLUGIN = st.lists(st.sampled_from([
+    '<div data-testid="post_message">', "</div>", "Bridge", '<abbr data-utime="99999999999999">',
+    '<abbr data-utime="1440694800">', '<a href="https://www.facebook.com/cityhall/posts/2">',
+    '<form id="login_form">', "This content isn't available", '{"__dr":"CometErrorRoot.react"}',
+]) | st.text(max_size=10), max_size=25).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON, PLUGIN, st.sampled_from([200, 200, 400, 403, 429, 500, None]),
+       st.sampled_from([200, 200, 302, 404, 429, 500, None]))
+def test_any_answer_is_weighed_without_raising_and_never_as_deleted(value, page, status,
+                                                                    plugin_status):
+    def answer(body: bytes, code):
+        return Answer("http://x/", code, {"location": "/login/"}, body, None if code else "reset")
+
+    got = FACEBOOK.classify({"oembed": answer(json.dumps(value).encode(), status),
+                             "plugin": answer(page.encode("utf-8", "replace"), plugin_status)},
+                            {"id": POST, "handle": None})
+    assert got.status in ("archived", "unavailable", "failed")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120) | st.sampled_from([
+    "https://www.facebook.com/", "facebook.com/plugins/post.php?href=",
+    "https://m.facebook.com/story.php?"]).flatmap(
+    lambda head: st.text(max_size=60).map(lambda tail: head + tail)))
+def test_any_url_or_markup_is_read_without_raising(text):
+    ref = FACEBOOK.post_ref(text)
+    assert ref is None or FACEBOOK.valid_id(ref.id)
+    html = (f'<div class="fb-post" data-href="{text}"><blockquote class="fb-xfbml-parse-ignore" '
+            f'cite="{text}"><p>{text}</p>Posted by <a href="{text}">x</a></blockquote></div>'
+            f'<iframe src="https://www.facebook.com/plugins/post.php?href={text}"></iframe>'
+            f'<amp-facebook data-href="{text}"></amp-facebook>')
+    for node in LexborHTMLParser(html).css(FACEBOOK.embed_selector):
+        embed = FACEBOOK.read_embed(node)
+        assert embed is None or FACEBOOK.valid_id(embed.id)

@@ -11,12 +11,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import platforms
 from archiver import settings as archiver_settings
 from archiver.capture import Capturer
-from archiver.net import Client
+from archiver.net import Answer, Client
+from archiver.resolve import resolve
 from archiver.scan import registry
 from standin.instagram import InstagramStandIn, Post
 
@@ -93,6 +96,20 @@ def test_an_id_is_a_safe_folder_name_and_leads_back_to_its_post():
     assert INSTAGRAM.post_ref(INSTAGRAM.post_url("CvuNg5mSYc0", None)).id == "CvuNg5mSYc0"
 
 
+def test_a_share_link_is_kept_under_its_code_and_followed_to_its_post():
+    link = "https://www.instagram.com/share/reel/BAcdEf123/"
+    assert platforms.link_key(link) == (INSTAGRAM, "instagram.com/share/reel/BAcdEf123")
+    with InstagramStandIn() as standin:
+        standin.add_share("BAcdEf123", "https://www.instagram.com/reel/Co8jZX9vcLy/?igsh=xyz")
+        settings = archiver_settings.load(env={**standin.env(), "ARCHIVER_RETRIES": "1"})
+        client = Client(settings)
+        result = resolve(client, "instagram.com/share/reel/BAcdEf123")
+        client.close()
+    assert result.error is None, result.error
+    assert platforms.post_ref(result.resolved).id == "Co8jZX9vcLy"
+    assert INSTAGRAM.link_key("https://www.instagram.com/p/Co8jZX9vcLy/") is None
+
+
 # -- finding posts in articles ----------------------------------------------------------
 
 def embed(id, handle=None, author=None, date=None, text=None):
@@ -136,6 +153,29 @@ def test_scan_finds_instagram_embeds_and_cited_posts(run, name):
     embeds = [{k: e[k] for k in FIELDS} for e in article["embeds"] if e["platform"] == "instagram"]
     assert embeds == SCANS[name][0]
     assert [c["id"] for c in article["cited"] if c["platform"] == "instagram"] == SCANS[name][1]
+
+
+FLATTENED = [
+    {"id": None, "handle": "cityhall", "author": "City Hall", "date": None, "text": None,
+     "url": None},
+    {"id": None, "handle": "mayor.ruiz", "author": "Mayor Ana Ruiz", "date": "2016-03-06",
+     "text": None, "url": None},
+]
+
+
+def test_a_flattened_embed_leaves_its_attribution_and_nothing_is_guessed():
+    text = (FIXTURES / "flattened.txt").read_text()
+    embeds, cited = registry.find_in_text(text, text.lower().encode())
+    assert [{k: getattr(e, k) for k in FIELDS} for e in embeds
+            if e.platform == "instagram"] == FLATTENED
+    assert [c.id for c in cited if c.platform == "instagram"] == ["Co8jZX9vcLy"]
+
+
+def test_scan_reads_instagram_attributions_in_a_plain_text_article(run):
+    article = run("scan", str(FIXTURES / "flattened.txt"), "--json", check_json=True).json[0]
+    assert [{k: e[k] for k in FIELDS} for e in article["embeds"]
+            if e["platform"] == "instagram"] == FLATTENED
+    assert [c["id"] for c in article["cited"] if c["platform"] == "instagram"] == ["Co8jZX9vcLy"]
 
 
 # -- what the answers mean ------------------------------------------------------------
@@ -311,3 +351,56 @@ def test_run_archives_captures_and_falls_back_to_oembeds_markup(run, archive, st
     walled_folder = next((snapshots / "Co8jZX9vcLy").iterdir())
     walled_names = {p.name for p in walled_folder.iterdir()}
     assert "oembed-render.png" in walled_names and "screenshot.png" not in walled_names
+
+
+# -- hostile input -------------------------------------------------------------------------
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.sampled_from(['<blockquote class="instagram-media" data-instgrm-permalink="https://www.'
+                       'instagram.com/p/CvuNg5mSYc0/"><p>(@a)</p></blockquote>',
+                       "OAuthException", "does not exist", "CvuNg5mSYc0"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from([
+        "html", "author_name", "error", "code", "message", "is_transient", "shortcode_media",
+        "gql_data", "shortcode", "owner", "username", "full_name", "edge_media_to_caption",
+        "edges", "node", "text", "taken_at_timestamp", "edge_sidecar_to_children", "is_video",
+        "display_url", "display_resources", "src", "config_width", "video_url",
+        "require_login", "status"]), children, max_size=6),
+    max_leaves=25)
+PAGES = st.lists(st.sampled_from([
+    '<img class="EmbeddedMediaImage" src="a.jpg" srcset="b.jpg 1080w, c.jpg x">',
+    '<video class="EmbeddedMediaVideo">', '<span class="UsernameText">', "cityhall",
+    '<div class="Caption"><a class="CaptionUsername">u</a>', '<div class="CaptionComments">',
+    "</div>", '<a href="https://www.instagram.com/p/BvuNg5mSYc0/">', "Restricted video",
+    "Log in to Instagram", "<script>", "</script>", "shortcode_media", '"', "\\", "{", "}",
+]) | st.text(max_size=10), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON, PAGES, st.sampled_from([200, 200, 302, 400, 401, 404, 429, 500, None]),
+       st.sampled_from([200, 200, 400, 403, 429, 500, None]))
+def test_any_answer_is_weighed_without_raising_and_never_as_deleted(value, page, status,
+                                                                    oembed_status):
+    def answer(body: bytes, code):
+        return Answer("http://x/", code, {"location": "/accounts/login/"}, body,
+                      None if code else "reset")
+
+    got = INSTAGRAM.classify({"embed": answer(page.encode("utf-8", "replace"), status),
+                              "oembed": answer(json.dumps(value).encode(), oembed_status)},
+                             {"id": "CvuNg5mSYc0", "handle": None})
+    assert got.status in ("archived", "unavailable", "failed")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120) | st.sampled_from([
+    "https://www.instagram.com/", "instagram.com/p/", "https://instagr.am/reel/"]).flatmap(
+    lambda head: st.text(max_size=60).map(lambda tail: head + tail)))
+def test_any_url_or_markup_is_read_without_raising(text):
+    ref = INSTAGRAM.post_ref(text)
+    assert ref is None or INSTAGRAM.valid_id(ref.id)
+    INSTAGRAM.date_from_id(text)
+    html = (f'<blockquote class="instagram-media" data-instgrm-permalink="{text}"><p>{text}</p>'
+            f'</blockquote><iframe src="{text}"></iframe><amp-instagram data-shortcode="{text}">'
+            f'</amp-instagram><figure class="is-provider-instagram">{text}</figure>')
+    for node in LexborHTMLParser(html).css(INSTAGRAM.embed_selector):
+        embed = INSTAGRAM.read_embed(node)
+        assert embed is None or embed.id is None or INSTAGRAM.valid_id(embed.id)

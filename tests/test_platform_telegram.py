@@ -10,12 +10,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import platforms
 from archiver import settings as archiver_settings
 from archiver.capture import Capturer
-from archiver.net import Client
+from archiver.net import Answer, Client
 from archiver.scan import registry
 from standin.telegram import Message, TelegramStandIn
 
@@ -259,3 +261,47 @@ def test_run_archives_a_message_and_records_a_deleted_one(run, archive, standin,
     gone = list((archive / "snapshots" / "telegram" / "riverauthority+1300").iterdir())
     assert {p.name for p in gone[0].iterdir()} >= {"widget.html", "channel.html"}
     assert not (gone[0] / "screenshot.png").exists()
+
+
+# -- hostile input -------------------------------------------------------------------------
+PIECES = st.sampled_from([
+    '<div class="tgme_widget_message" data-post="riverauthority/1207">', '</div>',
+    '<div class="tgme_widget_message" data-post="RiverAuthority/0">',
+    '<div class="tgme_widget_message_bubble">', '<div class="tgme_widget_message_text">',
+    '<div class="tgme_widget_message_error">', "Post not found", "Channel is private",
+    '<a class="tgme_widget_message_photo_wrap" style="background-image:url(\'x\')">',
+    '<a class="tgme_widget_message_reply">', '<time datetime="2024-01-01T00:00:00Z">',
+    '<div class="tgme_channel_info"><div class="tgme_channel_info_header_username">@riverauthority',
+    "<br>", "<video src='v.mp4'>", '<i class="tgme_widget_message_video_thumb" style="">',
+    '<div class="tgme_widget_message_video_player">', "{", "\x00", "é",
+]) | st.text(max_size=12)
+BODIES = st.lists(PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BODIES, BODIES, st.sampled_from([200, 200, 200, 302, 404, 429, 500, None]),
+       st.sampled_from([200, 200, 302, 429, 500, None]))
+def test_any_answer_is_weighed_without_raising(widget, channel, status, channel_status):
+    def answer(body, code):
+        return Answer("http://x/", code, {"location": "/x"}, body.encode("utf-8", "replace"),
+                      None if code else "reset")
+
+    got = TELEGRAM.classify({"widget": answer(widget, status),
+                             "channel": answer(channel, channel_status)},
+                            {"id": "riverauthority/1207", "handle": None})
+    assert got.status in ("archived", "deleted", "unavailable", "failed")
+    if got.status == "deleted":
+        assert status == 200 and channel_status == 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120) | st.sampled_from(["https://t.me/", "t.me/s/", "tg://resolve?"]).flatmap(
+    lambda head: st.text(max_size=60).map(lambda tail: head + tail)))
+def test_any_url_or_markup_is_read_without_raising(text):
+    ref = TELEGRAM.post_ref(text)
+    assert ref is None or TELEGRAM.valid_id(ref.id)
+    html = (f'<script data-telegram-post="{text}"></script><iframe src="{text}" '
+            f'id="telegram-post-{text}"></iframe>')
+    for node in LexborHTMLParser(html).css(TELEGRAM.embed_selector):
+        embed = TELEGRAM.read_embed(node)
+        assert embed is None or TELEGRAM.valid_id(embed.id)

@@ -69,6 +69,11 @@ class FacebookStandIn(PlatformStandIn):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.posts: dict[str, FbPost] = {}
+        self.shorts: dict[str, str] = {}  # "fb.watch/CODE" -> where it redirects
+
+    def add_short(self, key: str, target: str) -> None:
+        """A short link (fb.watch/CODE, www.facebook.com/share/p/CODE) and its redirect."""
+        self.shorts[key] = target
 
     def add_post(self, post: FbPost) -> FbPost:
         self.posts[post.key] = post
@@ -83,6 +88,7 @@ class FacebookStandIn(PlatformStandIn):
             "plugin_html_url": (f"{self.url}/html/plugins/{{kind}}.php?href={{url}}"
                                 "&show_text=true&width=500"),
             "post_url": f"{self.url}/{{path}}",
+            "short_url": f"{self.url}/short/{{host}}/{{code}}",
         }
 
     def routes(self):
@@ -91,6 +97,8 @@ class FacebookStandIn(PlatformStandIn):
             (re.compile(r"^/html/plugins/(?:post|video)\.php$"), self.plugin_html),
             (re.compile(r"^/plugins/(?:post|video)\.php$"), self.plugin_page),
             (re.compile(r"^/media/(?P<name>[A-Za-z0-9_.-]+)$"), self.media),
+            (re.compile(r"^/short/(?P<host>[^/]+)/(?P<code>.+?)/?$"), self.short),
+            (re.compile(r"^/login/?$"), self.login),
         ]
 
     # -- handlers ---------------------------------------------------------------
@@ -150,6 +158,16 @@ class FacebookStandIn(PlatformStandIn):
 
     def media(self, request, m) -> Reply:
         return Reply(200, png(48, 32, (60, 90, 150)), "image/png")
+
+    def short(self, request, m) -> Reply:
+        host = "fb.watch" if m["host"] == "fb.watch" else "facebook.com"
+        target = self.shorts.get(f"{host}/{m['code']}")
+        if target is None:
+            return Reply(404, self._page("<h2>This content isn't available right now</h2>"))
+        return Reply(302, "", headers={"Location": target})
+
+    def login(self, request, m) -> Reply:
+        return Reply(200, self._page('<form id="login_form"><h2>Log in to Facebook</h2></form>'))
 
     # -- answers ----------------------------------------------------------------
     def _failure(self, behaviour: str) -> Reply:

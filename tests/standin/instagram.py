@@ -58,6 +58,11 @@ class InstagramStandIn(PlatformStandIn):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.posts: dict[str, Post] = {}
+        self.shares: dict[str, str] = {}  # a share link's code -> where it redirects
+
+    def add_share(self, code: str, target: str) -> None:
+        """A share link (instagram.com/share/p/CODE) and its redirect."""
+        self.shares[code] = target
 
     def add_post(self, post: Post) -> Post:
         self.posts[post.code] = post
@@ -70,6 +75,7 @@ class InstagramStandIn(PlatformStandIn):
             "embed_html_url": f"{self.url}/html/p/{{code}}/embed/captioned/",
             "oembed_url": f"{self.url}/v26.0/instagram_oembed?url={{url}}&omitscript=true",
             "post_url": f"{self.url}/p/{{code}}/",
+            "short_url": f"{self.url}/{{path}}",
         }
 
     def routes(self):
@@ -79,6 +85,7 @@ class InstagramStandIn(PlatformStandIn):
             (re.compile(r"^/v[0-9.]+/instagram_oembed$"), self.oembed),
             (re.compile(r"^/media/(?P<name>[A-Za-z0-9_.-]+)$"), self.media),
             (re.compile(r"^/accounts/login/?$"), self.login),
+            (re.compile(r"^/share/(?:p|reel|reels|tv)/(?P<code>[A-Za-z0-9_-]+)/?$"), self.share),
         ]
 
     # -- handlers ---------------------------------------------------------------
@@ -135,6 +142,12 @@ class InstagramStandIn(PlatformStandIn):
 
     def login(self, request, m) -> Reply:
         return Reply(200, self._login_page())
+
+    def share(self, request, m) -> Reply:
+        target = self.shares.get(m["code"])
+        if target is None:
+            return Reply(404, self._page("Sorry, this page isn't available."))
+        return Reply(302, "", headers={"Location": target})
 
     # -- answers ----------------------------------------------------------------
     def _failure(self, behaviour: str) -> Reply:

@@ -66,6 +66,9 @@ class Facebook(Platform):
             "https://www.facebook.com/plugins/{kind}.php?href={url}&show_text=true&width=500",
             ("kind", "url")),
         "post_url": Endpoint("https://www.facebook.com/{path}", ("path",)),
+        # A short link's first hop: "https://" + "fb.watch" + "/" + "q1W2e3R4t5", or
+        # www.facebook.com and "share/p/1AbCdEfGhI".
+        "short_url": Endpoint("https://{host}/{code}", ("host", "code")),
     }
 
     # -- finding posts in articles ---------------------------------------------
@@ -89,6 +92,17 @@ class Facebook(Platform):
     def post_ref(self, url: str | None) -> PostRef | None:
         found = urls.parse(url)
         return PostRef(self.name, found[0], found[1]) if found else None
+
+    def link_key(self, url: str) -> str | None:
+        return urls.short_key(url)
+
+    def link_request(self, key: str, settings) -> str | None:
+        m = urls.SHORT_KEY.fullmatch(key or "")
+        if m is None:
+            return None
+        host, code = (("fb.watch", m.group("code")) if m.group("code")
+                      else ("www.facebook.com", f"share/{m.group('kind')}/{m.group('share')}"))
+        return settings.endpoint(self.name, "short_url").format(host=host, code=code)
 
     def post_url(self, post_id: str, handle: str | None, settings=None) -> str:
         template = ("https://www.facebook.com/{path}" if settings is None

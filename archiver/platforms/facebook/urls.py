@@ -121,6 +121,25 @@ def _media(kind: str, number: str, handle: str | None) -> tuple[str, str | None]
     return (f"{kind}/{number}", handle) if NUMBER.fullmatch(number or "") else None
 
 
+# Links that name a post only once followed: fb.watch/CODE and facebook.com/share/
+# (p|v|r)/CODE. Kept under "fb.watch/CODE" and "facebook.com/share/p/CODE".
+_SHORT = re.compile(r"(?:https?:)?(?://)?(?:www\.)?(?P<watch>fb\.watch)/(?P<code>[A-Za-z0-9_-]{4,40})/?"
+                    r"|(?:https?:)?(?://)?(?:[a-z0-9-]+\.)?facebook\.com/share/(?P<kind>[pvr])/"
+                    r"(?P<share>[A-Za-z0-9_-]{4,40})/?", re.IGNORECASE)
+SHORT_KEY = re.compile(r"fb\.watch/(?P<code>[A-Za-z0-9_-]{4,40})"
+                       r"|facebook\.com/share/(?P<kind>[pvr])/(?P<share>[A-Za-z0-9_-]{4,40})")
+
+
+def short_key(url: str | None) -> str | None:
+    """The key a short link is kept and resolved under, or None for any other URL."""
+    m = _SHORT.fullmatch((url or "").strip().split("?", 1)[0].split("#", 1)[0])
+    if m is None:
+        return None
+    if m.group("watch"):
+        return f"fb.watch/{m.group('code')}"
+    return f"facebook.com/share/{m.group('kind').lower()}/{m.group('share')}"
+
+
 def valid(key: str) -> bool:
     m = KEY.fullmatch(key or "")
     return m is not None and (m.group("owner") is None or m.group("owner") not in RESERVED)

@@ -62,11 +62,13 @@ class Instagram(Platform):
             "https://graph.facebook.com/v26.0/instagram_oembed?url={url}&omitscript=true",
             ("url",)),
         "post_url": Endpoint("https://www.instagram.com/p/{code}/", ("code",)),
+        # A share link's first hop: "https://www.instagram.com/" + "share/p/BAcdEf123".
+        "short_url": Endpoint("https://www.instagram.com/{path}", ("path",)),
     }
 
     # -- finding posts in articles ---------------------------------------------
     markers = (b"instagram.com", b"instagr.am", b"instagram-media", b"amp-instagram",
-               b"data-instgrm")
+               b"data-instgrm", b"shared by", b"posted by")  # a flattened embed's words
     # One selector per element kind (:is): Lexbor lists an element once per selector
     # of a list it matches.
     embed_selector = (
@@ -79,10 +81,23 @@ class Instagram(Platform):
     def read_embed(self, node) -> Embed | None:
         return markup.read(node)
 
+    def find_in_text(self, text: str) -> list[Embed]:
+        return markup.in_text(text)
+
     # -- naming posts -----------------------------------------------------------
     def post_ref(self, url: str | None) -> PostRef | None:
         found = urls.parse(url)
         return PostRef(self.name, found[0], found[1]) if found else None
+
+    def link_key(self, url: str) -> str | None:
+        return urls.short_key(url)
+
+    def link_request(self, key: str, settings) -> str | None:
+        m = urls.SHORT_KEY.fullmatch(key or "")
+        if m is None:
+            return None
+        return settings.endpoint(self.name, "short_url").format(
+            path=f"share/{m.group('kind')}/{m.group('code')}/")
 
     def post_url(self, post_id: str, handle: str | None, settings=None) -> str:
         if settings is None:

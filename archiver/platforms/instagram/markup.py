@@ -129,6 +129,29 @@ def read_blockquote(bq, form: str) -> Embed | None:
     return _complete(embed)
 
 
+# The attribution a flattened embed leaves in plain text, one line: "A post shared by
+# City Hall (@cityhall)", and in the older code "A photo posted by Name (@user) on
+# Mar 6, 2016 at 7:15pm PST".
+_TEXT_ATTRIBUTION = re.compile(
+    r"^[ \t]*an? (?:post|photo|video|reel) (?:shared|posted) by[ \t]+(?P<name>[^\n]*?)[ \t]*"
+    r"\(@(?P<handle>[A-Za-z0-9._]{1,30})\)(?:[ \t]+on[ \t]+(?P<date>[^\n]*?))?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def in_text(text: str) -> list[Embed]:
+    """Posts a plain-text article shows by Instagram's attribution: the handle, the
+    name and the date it gives. No id survives flattening, and the line before it
+    may as well be the article's prose as the caption: the text is not guessed."""
+    found = []
+    for m in _TEXT_ATTRIBUTION.finditer(text):
+        said = m.group("date") or ""
+        date = parse_date(said)
+        found.append(Embed(platform="instagram", handle=m.group("handle"),
+                           author=m.group("name").strip() or None, date=date,
+                           date_text=said if date else None, form="text"))
+    return found
+
+
 def _from_url(url: str | None, form: str) -> Embed | None:
     found = urls.parse(url)
     if found is None:

@@ -68,6 +68,20 @@ def parse(url: str | None) -> tuple[str, str | None] | None:
     return code, username
 
 
+# instagram.com/share/(p|reel)/CODE names a post only once followed; kept under
+# "instagram.com/share/p/CODE".
+_SHORT = re.compile(r"(?:https?:)?(?://)?(?:www\.)?instagram\.com/share/(?P<kind>p|reel|reels|tv)/"
+                    r"(?P<code>[A-Za-z0-9_-]{4,40})/?", re.IGNORECASE)
+SHORT_KEY = re.compile(r"instagram\.com/share/(?P<kind>p|reel|reels|tv)/"
+                       r"(?P<code>[A-Za-z0-9_-]{4,40})")
+
+
+def short_key(url: str | None) -> str | None:
+    """The key a share link is kept and resolved under, or None for any other URL."""
+    m = _SHORT.fullmatch((url or "").strip().split("?", 1)[0].split("#", 1)[0])
+    return f"instagram.com/share/{m.group('kind').lower()}/{m.group('code')}" if m else None
+
+
 def media_id(shortcode: str) -> int | None:
     """The numeric media id a shortcode encodes (a private one's public part)."""
     if not SHORTCODE.fullmatch(shortcode or ""):
