@@ -84,7 +84,9 @@ WIDGETS = [("riverauthority/1207", "RiverAuthority", "https://t.me/RiverAuthorit
            ("mayor_office/88", "mayor_office", "https://t.me/mayor_office/88")]
 SCANS = {
     # file: (embeds as (id, handle, url), cited ids)
-    "widget_script.html": (WIDGETS, []),
+    # The third keeps the whole t.me URL where the code has "channel/id".
+    "widget_script.html": ([*WIDGETS, ("riverauthority/1210", "RiverAuthority",
+                                        "https://t.me/RiverAuthority/1210")], []),
     "rendered_iframe.html": (WIDGETS, []),
     "not_posts.html": ([], []),
     "cited.html": ([WIDGETS[1]], ["riverauthority/1207", "riverauthority/1210"]),

@@ -75,7 +75,9 @@ class Telegram(Platform):
             form = "iframe"
         else:
             value = (attrs.get("data-telegram-post") or "").strip().strip("/")
-            found = urls.parse(f"https://t.me/{value}") if value else None
+            # "channel/id" as the code writes it; some CMSs keep the whole t.me URL.
+            found = urls.parse(value if "t.me/" in value or "telegram.me/" in value
+                               else f"https://t.me/{value}") if value else None
             form = "widget"
         if found is None:
             return None
