@@ -140,16 +140,46 @@ def _settings(ctx):
     return settings
 
 
+def cluster_option(func):
+    return click.option(
+        "--cluster", metavar="ADDRESS",
+        help="Scan on a Dask cluster: tcp://HOST:PORT of a running scheduler, or local[:N]"
+             " for N worker processes here (see At scale in the README).")(func)
+
+
+def sources_file_option(func):
+    return click.option(
+        "--sources", "sources_file", type=click.Path(dir_okay=False),
+        help="A file listing sources, one per line ('#' starts a comment).")(func)
+
+
+def _listed(sources, sources_file) -> list[str]:
+    from .errors import SourceError
+    from .scan.feeds import read_sources_file
+
+    specs = list(sources)
+    try:
+        if sources_file:
+            specs += read_sources_file(sources_file)
+    except SourceError as exc:
+        fail(str(exc), EXIT_USAGE)
+    return specs
+
+
 @cli.command()
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1)
+@sources_file_option
 @output_options
+@cluster_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 @click.pass_context
-def scan(ctx, sources, fmt, quiet):
+def scan(ctx, sources, sources_file, fmt, cluster, quiet):
     """Find embedded posts and t.co links in articles and record them.
 
     SOURCES are files (HTML or plain text, told apart by their content),
-    directories (read recursively), http(s) URLs, or - for standard input.
+    directories (read recursively), http(s) URLs, - for standard input, and web
+    archives (.warc, .warc.gz, .wacz files or URLs): every HTML or text page they
+    hold is an article.
 
     Example: archiver scan seeds/ https://example.com/news/story.html --json
     """
@@ -158,16 +188,20 @@ def scan(ctx, sources, fmt, quiet):
     from .errors import ArchiverError
     from .scanning import scan_sources
 
+    if not sources and not sources_file:
+        raise click.UsageError("give SOURCES or --sources FILE")
+    specs = _listed(sources, sources_file)
     settings = _settings(ctx)
     results = []
     emit = _emitter(fmt)
     try:
         report = scan_sources(
-            list(sources),
+            specs,
             settings,
             on_result=lambda r: (results.append(r), emit(r, quiet)),
             on_error=lambda e: click.echo(f"Error: {show(str(e))}", err=True),
             progress=None if quiet or fmt else _progress(),
+            cluster=cluster,
         )
     except ArchiverError as exc:
         fail(str(exc))
@@ -252,13 +286,13 @@ def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=
 
 @cli.command()
 @click.argument("sources", nargs=-1)
-@click.option("--sources", "sources_file", type=click.Path(dir_okay=False),
-              help="A file listing sources, one per line ('#' starts a comment).")
+@sources_file_option
 @click.option("--recheck", type=Days(), metavar="DAYS",
               help="Also recheck archived posts last checked more than DAYS ago.")
+@cluster_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 @click.pass_context
-def run(ctx, sources, sources_file, recheck, quiet):
+def run(ctx, sources, sources_file, recheck, cluster, quiet):
     """Scan SOURCES, then fetch and capture every post and link that is due.
 
     The nightly job: new articles are scanned (feeds and sitemaps expand to the
@@ -269,7 +303,7 @@ def run(ctx, sources, sources_file, recheck, quiet):
     """
     if not sources and not sources_file:
         raise click.UsageError("give SOURCES or --sources FILE")
-    _job(ctx, "run", quiet, sources, sources_file, recheck=recheck)
+    _job(ctx, "run", quiet, sources, sources_file, recheck=recheck, cluster=cluster)
 
 
 @cli.command()

@@ -44,6 +44,7 @@ def run_job(
     upgrade: bool = False,
     on_event: Callable[[dict], None] = lambda e: None,
     on_source: Callable[[ScanResult], None] = lambda r: None,
+    cluster: str | None = None,
 ) -> JobResult:
     """Raises LockHeld when another job holds the archive, ArchiverError when the
     archive cannot be opened; every other trouble ends in the result, except an
@@ -84,7 +85,7 @@ def run_job(
         if specs:
             result.scanned_any = True
             result.scanned = scan_sources(specs, settings, on_result=source, store=store,
-                                          skip_unchanged=True)
+                                          skip_unchanged=True, cluster=cluster)
         if fetch:
             schedule = Schedule(settings.retry_base_minutes, settings.max_attempts,
                                 retry_failed)

@@ -1,0 +1,155 @@
+"""The scan on a Dask cluster: an executor with the worker pool's interface
+(scan/workers.py: grow, map, close) whose tasks run on Dask workers.
+
+Only results come back; this process alone writes the archive, as they arrive,
+in the sources' order. Small sources travel a few dozen to a task, a web archive's
+segment is a task of its own. A worker that dies is Dask's to deal with: its
+tasks run again elsewhere (up to distributed.scheduler.allowed-failures times),
+then fail with their reason. Dask's connect timeout does not cover a scheduler
+that accepts the connection and never answers, so the connection is given a
+deadline here. Imported only for `--cluster`: without it nothing of Dask loads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from .errors import ArchiverError
+from .scan.workers import Overrun
+from .settings import Settings
+
+CONNECT_DEADLINE = 20.0  # seconds to reach a scheduler, whatever it does
+CHUNK = 32  # sources per task
+IN_FLIGHT = 4  # tasks per worker thread submitted ahead of the one awaited
+
+
+class ClusterUnreachable(ArchiverError):
+    """The scheduler named by --cluster cannot be reached or does not answer."""
+
+
+def connect(address: str, settings: Settings, known: dict | None) -> DaskExecutor:
+    """`local` or `local:N` (a LocalCluster of N worker processes, one per core by
+    default), or a scheduler's address (tcp://HOST:PORT)."""
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    cluster = None
+    if address == "local" or address.startswith("local:"):
+        count = address.partition(":")[2]
+        if count and not (count.isdigit() and int(count) > 0):
+            raise ClusterUnreachable(f"--cluster {address}: local:N needs a number of workers")
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(n_workers=int(count) if count else os.cpu_count() or 1,
+                               threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+        target = cluster
+    elif "://" in address:
+        target = address
+    else:
+        raise ClusterUnreachable(f"--cluster {address}: give tcp://HOST:PORT, local or local:N")
+    try:
+        client = _client(target, address)
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
+    return DaskExecutor(client, cluster, settings, known)
+
+
+def _client(target, address: str):
+    """A connected Client, or ClusterUnreachable within CONNECT_DEADLINE seconds."""
+    from distributed import Client
+
+    box: dict = {}
+
+    def reach() -> None:
+        try:
+            box["client"] = Client(target, timeout=CONNECT_DEADLINE / 2,
+                                   set_as_default=False)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=reach, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_DEADLINE)
+    if "client" in box:
+        return box["client"]
+    if thread.is_alive():  # accepted the connection, never answered: left behind
+        raise ClusterUnreachable(f"the Dask scheduler at {address} did not answer within"
+                                 f" {CONNECT_DEADLINE:g} s")
+    error = box.get("error")
+    reason = str(error).strip().splitlines()[0][:200] if error and str(error).strip() else (
+        type(error).__name__)
+    raise ClusterUnreachable(f"cannot reach the Dask scheduler at {address}: {reason}")
+
+
+class DaskExecutor:
+    def __init__(self, client, cluster, settings: Settings, known: dict | None):
+        self.client, self.cluster, self.settings = client, cluster, settings
+        # Sent to every worker once, not with every task.
+        self.known = client.scatter([known], broadcast=True, hash=False)[0] if known else None
+
+    def grow(self, count: int) -> None:
+        """The cluster's size is the cluster's business."""
+
+    def map(self, tasks: Iterable, first: bool = False) -> Iterator:
+        """The outcome of each task, in order, as the scan pool gives them (an
+        Overrun for a task whose Dask task failed)."""
+        threads = max(1, sum(self.client.nthreads().values()))
+        pending: deque = deque()
+        for chunk in _chunks(tasks):
+            pending.append((len(chunk), self.client.submit(
+                scan_tasks, chunk, self.settings, self.known, pure=False,
+                priority=10 if first else 0)))
+            while len(pending) > threads * IN_FLIGHT:
+                yield from _outcomes(*pending.popleft())
+        while pending:
+            yield from _outcomes(*pending.popleft())
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.close()
+        if self.cluster is not None:
+            with contextlib.suppress(Exception):
+                self.cluster.close()
+
+
+def _chunks(tasks: Iterable) -> Iterator[list]:
+    from .scan.webarchive import Segment
+
+    chunk: list = []
+    for task in tasks:
+        if isinstance(task[0], Segment):
+            if chunk:
+                yield chunk
+                chunk = []
+            yield [task]
+            continue
+        chunk.append(task)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _outcomes(count: int, future) -> list:
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - KilledWorker, a lost scheduler: the tasks fail
+        text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        reason = f"the cluster could not scan it ({what})"
+        return [Overrun(reason)] * count
+
+
+def scan_tasks(tasks: list, settings: Settings, known: dict | None) -> list:
+    """Runs on a Dask worker: each task's outcome (see scanning._read). No time budget
+    per source there: the readers work in time linear in a page's size."""
+    from .scanning import _read
+
+    return [_read(task, settings=settings, known=known) for task in tasks]
