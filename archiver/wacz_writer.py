@@ -190,7 +190,9 @@ def package(wacz_path: Path, warc_path: Path, page: Page, description: str) -> N
     # Given only now: given to the constructor, the indexer prints its progress.
     indexer.main_url = page.url
     indexer.main_ts = pages[0].get("timestamp") or ""
-    stamp = datetime.fromtimestamp(page.at, timezone.utc).timetuple()[:6]
+    # ZIP dates start in 1980.
+    stamp = max(tuple(datetime.fromtimestamp(page.at, timezone.utc).timetuple()[:6]),
+                (1980, 1, 1, 0, 0, 0))
     with zipfile.ZipFile(wacz_path, "w", allowZip64=True) as wacz:
         wacz.write(warc_path, f"archive/{WARC_NAME}", compress_type=zipfile.ZIP_STORED)
         wacz.writestr(zipfile.ZipInfo("indexes/index.cdxj", stamp), index.getvalue(),

@@ -312,7 +312,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.s._sleep(article.chunk_delay)
             self.wfile.write(body[start:start + 65536])
 
-    def _hostile_media(self, answer: str, path: str):
+    def _hostile_media(self, answer: str, path: str, kind: str):
         if answer == "wrong_type":
             return self._html(200, render.login_wall_html())
         if answer == "flaky":
@@ -321,7 +321,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(302, b"", None, {
                 "Location": f"http://localhost:{self.s.port}{path}?name=orig"})
         self.send_response(200)
-        self.send_header("Content-Type", "video/mp4")
+        self.send_header("Content-Type", "image/png" if kind == "png" else "video/mp4")
         if answer == "huge_length":
             self.send_header("Content-Length", str(5 * 1024 ** 3))
         self.send_header("Connection", "close")
@@ -350,7 +350,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(200, b"#EXTM3U\n", "application/x-mpegURL")
             original = kind == "mp4" or self.q.get("name") == "orig"
             if original and m.answer != "ok":
-                return self._hostile_media(m.answer, path)
+                return self._hostile_media(m.answer, path, kind)
             if kind == "png":
                 return self._send(200, render.photo(m.color, m.width, m.height,
                                                     self.q.get("name")), "image/png")
