@@ -347,6 +347,14 @@ def test_the_player_is_captured_once_it_shows_the_video(standin):
     assert b"Crossing the bridge #bridgedance" in names["page.html"].data
 
 
+def test_a_photo_posts_player_is_captured_once_its_pictures_show(standin):
+    standin.add_post(TikTokPost(ID, desc="Market day in pictures",
+                                photos=["https://p16.example/a.jpeg"]))
+    shot = capture(standin, ID)
+    assert shot.error is None, shot.error
+    assert b"Market day in pictures" in {p.name: p for p in shot.pieces}["page.html"].data
+
+
 @pytest.mark.parametrize("behaviour, said", [
     ("user_gone", "Video currently unavailable"),
     ("private", "This video is private"),

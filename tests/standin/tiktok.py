@@ -183,9 +183,12 @@ class TikTokStandIn(PlatformStandIn):
         if post.behaviour in _PLAYER_SAYS:
             said = f'<div class="error-page"><p>{html.escape(_PLAYER_SAYS[post.behaviour])}</p></div>'
             return Reply(200, self.late_page("TikTok", said, ready_class="player"))
-        inner = (f'<video src="/media/{post.id}.mp4" poster="{PICTURE}" playsinline '
-                 'style="width:320px;height:568px;background:#000"></video>'
-                 f'<div class="caption">@{html.escape(post.handle)} {html.escape(post.desc)}</div>')
+        if post.photos:  # a photo post's player shows its pictures, one at a time
+            shown = f'<img src="{PICTURE}" alt="" style="width:320px;height:568px">'
+        else:
+            shown = (f'<video src="/media/{post.id}.mp4" poster="{PICTURE}" playsinline '
+                     'style="width:320px;height:568px;background:#000"></video>')
+        inner = f'{shown}<div class="caption">@{html.escape(post.handle)} {html.escape(post.desc)}</div>'
         return Reply(200, self.late_page("TikTok", inner, ready_class="player"))
 
     def short(self, request, match) -> Reply:

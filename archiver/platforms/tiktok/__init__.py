@@ -12,13 +12,19 @@ from ...model import Embed
 from ..base import EmbedPage, Endpoint, Lookup, Platform, PostRef, Verdict
 from . import markup, urls
 
-# The player shows the post's video, laid out with a size.
+# The player shows the post: its video laid out with a size, or, for a photo post,
+# its pictures loaded at a size no icon has.
 RENDERED = """() => {
+  const big = el => {
+    const box = el.getBoundingClientRect();
+    return box.width >= 150 && box.height >= 150;
+  };
   const video = document.querySelector('video');
-  if (!video) return false;
-  const box = video.getBoundingClientRect();
-  return box.width > 0 && box.height > 0
-    && !!(video.currentSrc || video.src || video.poster || video.querySelector('source[src]'));
+  if (video && big(video)
+      && (video.currentSrc || video.src || video.poster || video.querySelector('source[src]'))) {
+    return true;
+  }
+  return Array.from(document.images).some(img => img.complete && img.naturalWidth > 0 && big(img));
 }"""
 # What the player shows instead of a post: removed, private, region or age gates,
 # a login wall.
