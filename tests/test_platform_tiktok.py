@@ -218,6 +218,20 @@ def test_a_post_whose_author_is_unknown_is_asked_for_with_a_stand_in_handle(stan
     assert standin.hits(rf"^/@_/video/{ID}")
 
 
+def test_an_older_pages_sigi_state_is_read_too():
+    from archiver.platforms.tiktok.answers import read_page
+
+    state = {"VideoPage": {"statusCode": 0}, "ItemModule": {
+        "7000000000000000009": {"id": "7000000000000000009", "desc": "another"},
+        ID: {"id": ID, "desc": "Crossing the bridge", "createTime": 1700000000,
+             "author": "riverdancer", "video": {"playAddr": "https://v16.example/p.mp4"}}}}
+    body = f'<script id="SIGI_STATE" type="application/json">{json.dumps(state)}</script>'
+    found = read_page(Answer("http://x/", 200, {}, body.encode()), ID)
+    assert found.kind == "found", found.reason
+    assert (found.data.text, found.data.handle) == ("Crossing the bridge", "riverdancer")
+    assert found.data.media[0]["video"] == "https://v16.example/p.mp4"
+
+
 @pytest.mark.parametrize("behaviour, status, said", [
     # The account gone (10221) and oEmbed refusing it too: deleted.
     ("user_gone", "deleted", "10221"),

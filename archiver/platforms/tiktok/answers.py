@@ -51,7 +51,7 @@ def read_page(answer: Answer, post_id: str) -> Finding:
         return Finding("error", f"web page: redirected to {where[:120] or 'nowhere'}")
     if status != 200:
         return Finding("error", f"web page: HTTP {status}")
-    state = page_state(answer.body)
+    state = page_state(answer.body, post_id)
     if state is None:
         return Finding("error", "web page: no post data in the page (a challenge page?)")
     code, item = state
@@ -74,7 +74,7 @@ def read_page(answer: Answer, post_id: str) -> Finding:
     return Finding("error", f"web page: statusCode {code} (a code archiver does not know)")
 
 
-def page_state(body: bytes) -> tuple[int, dict] | None:
+def page_state(body: bytes, post_id: str) -> tuple[int, dict] | None:
     """(statusCode, itemStruct) from the page's data script, or None."""
     text = body.decode("utf-8", "replace")
     for m in _SCRIPT.finditer(text):
@@ -86,7 +86,8 @@ def page_state(body: bytes) -> tuple[int, dict] | None:
         if m.group("name") == "SIGI_STATE":
             code = _dict(data.get("VideoPage")).get("statusCode")
             items = _dict(data.get("ItemModule"))
-            item = next((v for v in items.values() if isinstance(v, dict)), {})
+            item = _dict(items.get(post_id)) or next(
+                (v for v in items.values() if isinstance(v, dict)), {})
         else:
             detail = _dict(_dict(data.get("__DEFAULT_SCOPE__")).get("webapp.video-detail"))
             if not detail:
