@@ -238,21 +238,18 @@ def _emitter(fmt):
 
 
 def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=None,
-         retry_failed=False, fetch=True, refresh=False, upgrade=False):
+         retry_failed=False, fetch=True, refresh=False, upgrade=False, cluster=None):
     """Run a job and report it; the work itself is nightly.run_job's."""
-    from .errors import ArchiverError, SourceError
+    from .errors import ArchiverError
     from .jobs import LockHeld
     from .nightly import run_job
-    from .scan.feeds import read_sources_file
 
     settings = _settings(ctx)
-    specs = list(sources)
-    try:
-        if sources_file:
-            specs += read_sources_file(sources_file)
-    except SourceError as exc:
-        fail(str(exc), EXIT_USAGE)
+    specs = _listed(sources, sources_file)
     reporter = Reporter(quiet)
+    if cluster and fetch and not quiet:
+        click.echo("The cluster scans; fetching stays on this machine (its pace is set by"
+                   " politeness to the platforms, not by CPU).", err=True)
 
     def on_source(result):
         if result.error:
@@ -264,7 +261,7 @@ def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=
         result = run_job(settings, command, specs, fetch=fetch, recheck_days=recheck,
                          retry_failed=retry_failed, refresh=refresh, upgrade=upgrade,
                          on_event=reporter,
-                         on_source=on_source)
+                         on_source=on_source, cluster=cluster)
     except LockHeld as exc:
         fail(str(exc), EXIT_LOCKED)
     except ArchiverError as exc:

@@ -415,7 +415,8 @@ class _Recorder:
                 _, records, end = again
         for record in records:
             yield from self._one(record, segment)
-        self.chains[segment.warc] = end.next
+        if end.first is not None or segment.exact:  # else the next record is still `chain`'s
+            self.chains[segment.warc] = end.next
         if end.damage:
             self.chains[segment.warc] = _DAMAGED
             yield self._failed(SourceError(segment.warc, end.damage)), None
