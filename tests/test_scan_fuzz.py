@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archiver.scan import scan_bytes
+from archiver.scan import nesting, scan_bytes
 
 FRAGMENTS = st.sampled_from([
     "<blockquote class=\"twitter-tweet\">", "</blockquote>", "<p>", "</p>", "<br>",
@@ -51,14 +51,19 @@ EMBED = (
 
 
 def test_deeply_nested_markup_is_scanned():
-    deep = "<div>" * 1500 + EMBED + "</div>" * 1500
+    # As deep as a browser builds a tree (Blink: 512 levels).
+    deep = "<div>" * 500 + EMBED + "</div>" * 500
     article = scan_bytes(deep.encode(), "deep")
     assert [e.id for e in article.embeds] == ["1479082912958476290"]
+    assert article.warnings == []
 
 
 def test_markup_nested_past_the_parser_limit_does_not_crash():
-    # libxml2 stops descending near depth 2048; the scan still ends cleanly.
-    check(scan_bytes(("<div>" * 20000 + EMBED + "</div>" * 20000).encode(), "deeper"))
+    # Past 512 levels elements are put beside the last one, as Blink does; the
+    # scan ends cleanly and says so.
+    article = scan_bytes(("<div>" * 20000 + EMBED + "</div>" * 20000).encode(), "deeper")
+    check(article)
+    assert article.warnings == [nesting.DEPTH_WARNING]
 
 
 def test_a_huge_article_is_scanned():

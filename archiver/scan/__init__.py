@@ -112,7 +112,7 @@ def _scan_html(data: bytes, text: str, source: str) -> Article:
     if structural:
         hints = publisher.Hints.of(data)
         embeds, elements = html.find_embeds(doc)
-        embeds, elements = publisher.find(doc, embeds, elements, hints)
+        embeds, elements = publisher.find(doc, text, embeds, elements, hints)
         cited_posts = publisher.cited_in(doc, embeds, elements, hints)
     if flattened and _DATED_HANDLE.search(text):
         # Tweets whose markup was flattened into the page's paragraphs.

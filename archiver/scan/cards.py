@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 from ..clean import storable_json
 from ..model import Embed
 from .dates import parse_date
-from .html import _complete, _digits, element_lines
-from .placeholders import BUTTON_NAMES, kind_of, status_in
+from .html import _complete, _digits, element_lines, unique
+from .placeholders import BUTTON_NAMES, names_of, status_in
 from .urls import HANDLE, find_links
 
 # A class token that names a tweet card ("tweet", "tweet-card", "embedded-tweet",
@@ -51,27 +51,27 @@ MAX_JSON = 1 << 20  # a card's JSON is a few kilobytes; a page's data, up to thi
 
 
 def is_card(el) -> bool:
-    if not isinstance(el.tag, str) or el.tag in ("a", "button", "script", "iframe", "meta"):
+    if el.tag in (None, "a", "button", "script", "iframe", "meta"):
         return False
-    kind = kind_of(el)
-    if BUTTON_NAMES.search(kind):
+    attributes = el.attributes
+    if BUTTON_NAMES.search(names_of(attributes)):
         return False
-    tokens = (el.get("class") or "").split()
-    if el.get("data-twitter") or el.get("data-tweet"):
+    tokens = (attributes.get("class") or "").split()
+    if attributes.get("data-twitter") or attributes.get("data-tweet"):
         tokens.append("tweet")
     return any(_CARD_TOKEN.fullmatch(t) and "__" not in t for t in tokens)
 
 
 def in_article(el) -> bool:
     """Not inside a sidebar, menu or footer of the page."""
-    node = el.getparent()
+    node = el.parent
     depth = 0
     while node is not None and depth < 12:
         if node.tag in ("aside", "nav", "footer", "header") and depth:
             return False
-        if _NOT_ARTICLE.search(node.get("class") or ""):
+        if _NOT_ARTICLE.search(node.attributes.get("class") or ""):
             return False
-        node, depth = node.getparent(), depth + 1
+        node, depth = node.parent, depth + 1
     return True
 
 
@@ -105,23 +105,30 @@ def card(el) -> Embed | None:
 
 def _card_json(el):
     """JSON the CMS left with the card: a data attribute, or a script inside or beside it."""
-    for name, value in el.attrib.items():
-        if name.startswith("data-") and value.lstrip()[:1] in ("{", "["):
+    for name, value in el.attributes.items():
+        if name.startswith("data-") and value and value.lstrip()[:1] in ("{", "["):
             found = _loads(value)
             if found is not None:
                 return found
-    # The next sibling by getnext(): an XPath for "the first following sibling"
-    # reads all of them, once per card.
-    scripts = [child for child in el if child.tag == "script"] + [el.getnext()]
+    # The next sibling element only (text between is skipped), not all that follow.
+    scripts = [child for child in el.iter() if child.tag == "script"] + [_next_element(el)]
     for script in scripts:
         if script is None or script.tag != "script":
             continue
-        kind = (script.get("type") or "").lower()
+        kind = (script.attributes.get("type") or "").lower()
         if "json" in kind or "config" in kind:
-            found = _loads(script.text or "")
+            found = _loads(script.text())
             if found is not None:
                 return found
     return None
+
+
+def _next_element(el):
+    """The next sibling that is not text (an element or a comment), or None."""
+    node = el.next
+    while node is not None and node.tag == "-text":
+        node = node.next
+    return node
 
 
 def _loads(text: str):
@@ -227,20 +234,21 @@ def _iso(value: str) -> str | None:
 def _parts(el) -> dict:
     """Fields from the card's own parts: byline, handle, text, time, status link."""
     fields: dict = {}
-    for a in el.xpath(".//a[@href]"):
-        found = status_in(a.get("href"))
+    for a in el.css("a[href]"):
+        found = status_in(a.attributes.get("href"))
         if found:
             fields.setdefault("id", found[1])
             if found[0]:
                 fields.setdefault("handle", found[0])
     tried: set = set()  # each field is read from its first part only: linear in the card
-    for node in el.iter():
-        if node is el or not isinstance(node.tag, str) or node.tag in ("script", "style"):
+    for node in unique(el.css("time, [class]")):  # the parts that can name a field
+        if node.mem_id == el.mem_id or node.tag in ("script", "style"):
             continue
+        attributes = node.attributes
         if node.tag == "time":
             name = "date"
         else:
-            tokens = [t.split("__")[-1] for t in (node.get("class") or "").split()]
+            tokens = [t.split("__")[-1] for t in (attributes.get("class") or "").split()]
             name = next((name for name, pattern in _PART.items()
                          if any(pattern.search(t) for t in tokens)), None)
         if name is None or name in tried or name in fields:
@@ -248,10 +256,10 @@ def _parts(el) -> dict:
         tried.add(name)
         if name == "text":
             value = "\n".join(element_lines(node)) or None
-        elif name == "date" and node.get("datetime"):
-            value = node.get("datetime")
+        elif name == "date" and attributes.get("datetime"):
+            value = attributes["datetime"]
         else:
-            value = " ".join(node.text_content().split()) or None
+            value = " ".join(node.text().split()) or None
         if name == "handle" and value:
             m = _AT_HANDLE.search(value) or re.fullmatch("(" + HANDLE + ")", value)
             value = m.group(1) if m else None
@@ -265,13 +273,14 @@ def fill_from_page_data(doc, embeds: list[Embed]) -> None:
     wanted = {e.id: e for e in embeds if e.id and not e.text}
     if not wanted:
         return
-    for script in doc.xpath("//script[not(@src)]"):
-        text = script.text or ""
+    for script in doc.css("script:not([src])"):
+        text = script.text()
         # One pass for the numbers in the script, not one per tweet wanted: a page
         # of many iframes and much data stays linear.
         if wanted.keys().isdisjoint(_NUMBERS.findall(text)):
             continue
-        data = _loads(text) if "json" in (script.get("type") or "") else _assigned(text)
+        data = (_loads(text) if "json" in (script.attributes.get("type") or "")
+                else _assigned(text))
         if data is None:
             continue
         for obj in _objects(data):

@@ -36,14 +36,15 @@ def in_html(anchors: list, inside_embed, embedded_ids: set) -> list[Embed]:
     of an embed found."""
     from .html import _Nearest
 
-    furniture = _Nearest(lambda el: el.tag in _FURNITURE_TAGS
-                         or _FURNITURE_NAMES.search(el.get("class") or "") is not None)
+    furniture = _Nearest(lambda el: el.tag in _FURNITURE_TAGS or _FURNITURE_NAMES.search(
+        el.attributes.get("class") or "") is not None)
     found: dict[str, Embed] = {}
     for a in anchors:
-        status = status_in(a.get("href"))
+        attributes = a.attributes
+        status = status_in(attributes.get("href"))
         if not status or status[1] in embedded_ids or status[1] in found:
             continue
-        if _FURNITURE_NAMES.search(a.get("class") or "") or inside_embed(a):
+        if _FURNITURE_NAMES.search(attributes.get("class") or "") or inside_embed(a):
             continue
         if furniture.above(a) is not None:
             continue

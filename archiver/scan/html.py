@@ -4,13 +4,14 @@ rendered widget iframes and CNN-style placeholders (reference §1.1-1.3)."""
 from __future__ import annotations
 
 import dataclasses
+import html as htmllib
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import lxml.html
-from lxml import etree
+from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, SelectolaxError
 
 from ..model import Embed
+from . import nesting
 from .attributions import ending_attribution, last_attribution
 from .dates import parse_date
 from .urls import HANDLE, find_links, parse_status_url, snowflake_date, status_url
@@ -73,57 +74,48 @@ def _names_a_tweet(data: bytes) -> bool:
         at = data.find(b"tweet", at + 5)
     return False
 
-_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
-_TWEET_QUOTE = "self::blockquote[{} or {}]".format(
-    _CLASS.format("twitter-tweet"), _CLASS.format("twitter-video")
-)
-_BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+_BLOCK_TAGS = (
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
     "figure", "figcaption", "section", "article", "header", "footer", "tr", "table", "pre",
     "aside", "main", "nav", "dd", "dt", "hr",
-}
+)
 _TIMELINE = re.compile(r"timeline|/srv/timeline-profile|twitter-timeline", re.IGNORECASE)
 
-
-# huge_tree lifts libxml2's nesting limit (256), past which it silently drops content.
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
-_UTF8_PARSER = lxml.html.HTMLParser(huge_tree=True, encoding="utf-8")
+# Without mutation events: with them, Lexbor copies every <option> of a <select>
+# as it is inserted (for <selectedcontent>), which took time quadratic in the options.
+_OPTIONS = LexborDocumentOptions.WO_EVENTS
 
 
 def parse(text: str, warnings: list[str] | None = None):
-    """The document, or None; what the parser had to leave out is added to warnings."""
-    parser = _PARSER
-    try:
-        doc = lxml.html.document_fromstring(text, parser=parser)
-    except ValueError:
-        # XHTML with an <?xml encoding=...?> declaration: lxml refuses it as str.
-        parser = _UTF8_PARSER
-        try:
-            doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
-        except (etree.ParserError, ValueError):
-            return None
-    except etree.ParserError:
-        return None
+    """The document (browsers' HTML5 tree), or None; what had to be changed for the
+    parse to take linear time is added to warnings (see nesting.py)."""
+    text, changes = nesting.bounded(text)
     if warnings is not None:
-        warnings.extend(_cuts(parser.error_log))
-    return doc
+        warnings.extend(changes)
+    try:
+        # A str is read as it is: the page's encoding was decided already (decode.py).
+        return LexborHTMLParser(text, options=_OPTIONS)
+    except (SelectolaxError, ValueError, MemoryError):
+        return None
 
 
-# libxml2 stops reading, even with huge_tree, where elements nest this deep.
-MAX_DEPTH = 2048
-DEPTH_WARNING = (f"markup nested deeper than {MAX_DEPTH} levels: the parser stopped there, "
-                 "so embeds after that point were not read (links were)")
+def attr(el, name: str) -> str:
+    """An attribute's value; "" when it is missing or bare."""
+    return el.attributes.get(name) or ""
 
 
-def _cuts(error_log) -> list[str]:
-    """What the parser left out, in words: it stops without raising."""
-    for error in error_log:
-        if "Excessive depth" in error.message:
-            return [DEPTH_WARNING]
-        if error.type_name == "ERR_RESOURCE_LIMIT":
-            return [f"the parser stopped early ({error.message.strip()}), so embeds after "
-                    "that point were not read (links were)"]
-    return []
+def document_order(doc) -> dict:
+    """Every element's position in the document (mem_id -> index), by one query in C."""
+    return {n.mem_id: i for i, n in enumerate(doc.css("*"))}
+
+
+_TWEET_QUOTES = "blockquote.twitter-tweet, blockquote.twitter-video"
+_FIGURES = ("figure.is-provider-twitter, figure.wp-block-embed-twitter, figure.is-provider-x, "
+            "figure.wp-block-embed-x")
+_NAMED = "[data-tweet-id], [data-embed-id], iframe[src]"
+_AMPS = "amp-twitter[data-tweetid]"
+# Every element find_embeds reads, in one query (its matches come in document order).
+_CANDIDATES = f"blockquote, {_AMPS}, {_FIGURES}, {_NAMED}"
 
 
 def find_embeds(doc) -> tuple[list[Embed], list]:
@@ -134,36 +126,57 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
     inside two thousand others is read once, not two thousand times).
     """
     found: list[tuple[int, Embed, object]] = []
-    order = {el: i for i, el in enumerate(doc.iter())}
-    quotes = doc.xpath("//blockquote")
+    # An element matching several of the selectors comes once for each.
+    candidates = unique(doc.css(_CANDIDATES))
+    if not candidates:
+        return [], []
+    order = {n.mem_id: i for i, n in enumerate(candidates)}
+    quotes, amps, figures, named = [], [], [], []
+    for el in candidates:
+        tag = el.tag
+        attributes = el.attributes
+        if tag == "blockquote":
+            quotes.append(el)
+        elif tag == "amp-twitter" and "data-tweetid" in attributes:
+            amps.append(el)
+        elif tag == "figure":
+            figures.append(el)
+        if "data-tweet-id" in attributes or "data-embed-id" in attributes or (
+                tag == "iframe" and "src" in attributes):
+            named.append(el)
+    if figures:
+        wanted = {n.mem_id for n in doc.css(_FIGURES)}
+        figures = [fig for fig in figures if fig.mem_id in wanted]
+    tweet_quotes = {n.mem_id for n in doc.css(_TWEET_QUOTES)} if quotes else set()
     enclosing_quote = _Nearest(lambda el: el.tag == "blockquote")
-    enclosing_amp = _Nearest(lambda el: el.tag == "amp-twitter" and el.get("data-tweetid"))
+    enclosing_amp = _Nearest(lambda el: el.tag == "amp-twitter"
+                             and bool(el.attributes.get("data-tweetid")))
 
     def add(el, embed: Embed | None) -> None:
         if embed is not None and (embed.id or embed.text or embed.handle):
-            found.append((order.get(el, 0), embed, el))
+            found.append((order.get(el.mem_id, 0), embed, el))
 
     # An amp-twitter reads the first blockquote inside it; every blockquote inside
     # one is its, not an embed of its own.
     first_quote: dict = {}
     handled: set = set()
-    amps = doc.xpath("//amp-twitter[@data-tweetid]")
     for bq in quotes if amps else ():
         amp = enclosing_amp.above(bq)
         if amp is not None:
-            handled.add(bq)
-        while amp is not None and amp not in first_quote:
-            first_quote[amp] = bq
+            handled.add(bq.mem_id)
+        while amp is not None and amp.mem_id not in first_quote:
+            first_quote[amp.mem_id] = bq
             amp = enclosing_amp.above(amp)
     read: dict = {}
     for el in amps:
-        tweet_id = _digits(el.get("data-tweetid"))
-        inner = first_quote.get(el)
+        tweet_id = _digits(el.attributes.get("data-tweetid"))
+        inner = first_quote.get(el.mem_id)
         embed = None
         if inner is not None:
-            if inner not in read:
-                read[inner] = _from_blockquote(inner, "amp")
-            embed = dataclasses.replace(read[inner], links=list(read[inner].links))
+            if inner.mem_id not in read:
+                read[inner.mem_id] = _from_blockquote(inner, "amp")
+            kept = read[inner.mem_id]
+            embed = dataclasses.replace(kept, links=list(kept.links))
         if tweet_id:
             embed = embed or Embed(platform="twitter", form="amp")
             embed.id = tweet_id
@@ -176,49 +189,47 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
     # outermost tweets inside it are embeds.
     in_tweet: dict = {}
     for bq in quotes:
-        if bq in handled:
-            in_tweet[bq] = True
+        key = bq.mem_id
+        if key in handled:
+            in_tweet[key] = True
             continue
         parent = enclosing_quote.above(bq)
-        is_tweet = bool(bq.xpath(_TWEET_QUOTE))
+        is_tweet = key in tweet_quotes
         if parent is None:
-            in_tweet[bq] = is_tweet
+            in_tweet[key] = is_tweet
             if is_tweet:
                 add(bq, _from_blockquote(bq, "oembed"))
             elif _looks_like_tweet(bq):
-                in_tweet[bq] = True  # read whole, like a tweet
+                in_tweet[key] = True  # read whole, like a tweet
                 add(bq, _from_blockquote(bq, "blockquote"))
             continue
-        in_tweet[bq] = in_tweet[parent] or is_tweet
-        if is_tweet and not in_tweet[parent]:
+        in_tweet[key] = in_tweet[parent.mem_id] or is_tweet
+        if is_tweet and not in_tweet[parent.mem_id]:
             add(bq, _from_blockquote(bq, "oembed"))
 
-    figures = doc.xpath(
-        "//figure[{} or {} or {} or {}]".format(
-            _CLASS.format("is-provider-twitter"), _CLASS.format("wp-block-embed-twitter"),
-            _CLASS.format("is-provider-x"), _CLASS.format("wp-block-embed-x"),
-        )
-    )
-    wanted = set(figures)
-    inside_figure = _Nearest(lambda el: el.tag == "figure" and el in wanted)
+    wanted = {fig.mem_id for fig in figures}
+    inside_figure = _Nearest(lambda el: el.tag == "figure" and el.mem_id in wanted)
     for fig in figures:
         if inside_figure.above(fig) is not None:
             continue  # read with the figure around it
-        if fig.find(".//blockquote") is not None:
+        if fig.css_first("blockquote") is not None:
             continue  # the blockquote inside was read above
-        urls = [a.get("href") for a in fig.xpath(".//a[@href]")] + [fig.text_content()]
-        embed = _from_urls(urls, "wordpress")
-        add(fig, embed)
+        urls = [a.attributes.get("href") for a in fig.css("a[href]")] + [fig.text()]
+        add(fig, _from_urls(urls, "wordpress"))
 
-    for el in doc.xpath("//*[@data-tweet-id or @data-embed-id or self::iframe[@src]]"):
-        if el.tag in ("a", "button") or _TIMELINE.search(el.get("class", "") + el.get("src", "")):
+    for el in named:
+        tag = el.tag
+        attributes = el.attributes
+        if tag in ("a", "button") or _TIMELINE.search(
+                (attributes.get("class") or "") + (attributes.get("src") or "")):
             continue
-        tweet_id = _digits(el.get("data-tweet-id"))
+        tweet_id = _digits(attributes.get("data-tweet-id"))
         form = "iframe"
-        if not tweet_id and el.get("data-embed-id") and "embed-twitter" in el.get("class", ""):
-            tweet_id, form = _digits(el.get("data-embed-id")), "div"
-        if not tweet_id and el.tag == "iframe":
-            tweet_id = _iframe_id(el.get("src", ""))
+        if not tweet_id and attributes.get("data-embed-id") and "embed-twitter" in (
+                attributes.get("class") or ""):
+            tweet_id, form = _digits(attributes.get("data-embed-id")), "div"
+        if not tweet_id and tag == "iframe":
+            tweet_id = _iframe_id(attributes.get("src") or "")
         if tweet_id:
             embed = Embed(platform="twitter", id=tweet_id, form=form)
             _complete(embed)
@@ -228,24 +239,41 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
     return [embed for _, embed, _ in found], [el for _, _, el in found]
 
 
+_CSS_SPECIAL = re.compile(r"[^a-zA-Z0-9_\u0080-\U0010ffff-]")
+
+
+def css_name(name: str) -> str:
+    """An attribute name written as a CSS identifier."""
+    escaped = _CSS_SPECIAL.sub(lambda m: f"\\{ord(m.group()):x} ", name)
+    if escaped[:1].isdigit():
+        escaped = f"\\{ord(escaped[0]):x} " + escaped[1:]
+    return escaped
+
+
+def unique(nodes: list) -> list:
+    """The nodes of a query's matches, each once, in document order."""
+    seen: set = set()
+    return [n for n in nodes if not (n.mem_id in seen or seen.add(n.mem_id))]
+
+
 class _Nearest:
     """The nearest ancestor of an element that passes a test, remembered for every
     element on the way up: asked for many elements, the tree is climbed once."""
 
     def __init__(self, test):
         self.test = test
-        self.known: dict = {}  # element -> nearest passing element, itself included
+        self.known: dict = {}  # mem_id -> nearest passing element, itself included
 
     def above(self, el):
         path = []
-        node = el.getparent()
-        while node is not None and node not in self.known:
+        node = el.parent
+        while node is not None and node.mem_id not in self.known:
             if self.test(node):
-                self.known[node] = node
+                self.known[node.mem_id] = node
                 break
-            path.append(node)
-            node = node.getparent()
-        found = None if node is None else self.known[node]
+            path.append(node.mem_id)
+            node = node.parent
+        found = None if node is None else self.known[node.mem_id]
         for passed in path:
             self.known[passed] = found
         return found
@@ -293,71 +321,77 @@ def _complete(embed: Embed) -> None:
 
 def _looks_like_tweet(bq) -> bool:
     """A blockquote stripped of its class that still carries a tweet's attribution."""
-    anchors = [a for a in bq.xpath(".//a[@href]") if parse_status_url(a.get("href"))]
-    return bool(anchors) and bool(re.search(r"\(@" + HANDLE + r"\)", bq.text_content()))
+    anchors = [a for a in bq.css("a[href]") if parse_status_url(a.attributes.get("href"))]
+    return bool(anchors) and bool(re.search(r"\(@" + HANDLE + r"\)", bq.text()))
+
+
+# The text of an element is read from its serialized markup, which the parser
+# writes well formed (every tag closed, attribute values in double quotes, "<"
+# and "&" in text escaped): a few substitutions in C replace a walk in Python of
+# every node. Hidden content goes first: scripts, styles, templates, noscript,
+# the fallback of frames (a browser shows none of them), and comments.
+_HIDDEN = re.compile(
+    r"<(script|style|template|noscript|iframe|noembed|noframes)[\s>](?:[^\"'>]|\"[^\"]*\")*>"
+    r".*?</\1>|<!--.*?-->", re.DOTALL)
+_TAG_REST = r"(?=[\s/>])(?:[^\">]|\"[^\"]*\")*>"
+_BR = re.compile(r"<br" + _TAG_REST)
+_BLOCK = re.compile(r"</?(?:" + "|".join(_BLOCK_TAGS) + ")" + _TAG_REST)
+_ANY_TAG = re.compile(r"</?[a-zA-Z](?:[^\">]|\"[^\"]*\")*>")
 
 
 def element_lines(el, br: str = "\n") -> list[str]:
     """The element's text as lines: <br> and block boundaries break lines.
 
     With br="\v", a <br> stays inside its line as "\n": a block is one unit.
-
-    Iterative, so deeply nested markup cannot exhaust the stack.
     """
-    parts: list[str] = []
-    skip_depth = 0
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        tag = node.tag if isinstance(node.tag, str) else None
-        hidden = tag in ("script", "style", "template", "noscript")
-        if event == "start":
-            if hidden:
-                skip_depth += 1
-            if tag == "br":
-                parts.append(br)
-            elif tag in _BLOCK_TAGS:
-                parts.append("\n")
-            if tag and not skip_depth and node.text:
-                parts.append(node.text)
-        else:
-            if hidden:
-                skip_depth -= 1
-            if tag in _BLOCK_TAGS and tag != "br":
-                parts.append("\n")
-            if node is not el and node.tail and not skip_depth:
-                parts.append(node.tail)
+    return _lines(el.html or "", br)
+
+
+def _lines(markup: str, br: str) -> list[str]:
+    if "<" in markup:
+        markup = _HIDDEN.sub("", markup)
+        markup = _BR.sub(br, markup)
+        markup = _BLOCK.sub("\n", markup)
+        markup = _ANY_TAG.sub("", markup)
+    if "&" in markup:
+        markup = htmllib.unescape(markup)
+    markup = _SPACES.sub(" ", markup)
     lines = []
-    for line in "".join(parts).split("\n"):
-        sub = [" ".join(x.split()) for x in line.split("\v")]
-        joined = "\n".join(x for x in sub if x)
-        if joined:
-            lines.append(joined)
+    for line in markup.split("\n"):
+        if "\v" in line:
+            line = "\n".join(part for x in line.split("\v") if (part := x.strip()))
+        else:
+            line = line.strip()
+        if line:
+            lines.append(line)
     return lines
 
 
+# Runs of white space that break neither a line nor, with br="\v", a unit's line.
+_SPACES = re.compile(r"[^\S\n\v]+")
+
+
 def _own_parts(bq) -> tuple[set, list]:
-    """(elements inside a blockquote nested in bq, bq's own outermost paragraphs),
-    in one walk of its subtree."""
+    """(mem_ids of the elements inside a blockquote nested in bq, bq's own outermost
+    paragraphs): what a nested quote holds is its, not bq's."""
     nested: set = set()
-    paragraphs: list = []
-    quotes = paragraph_depth = 0
-    for event, node in etree.iterwalk(bq, events=("start", "end")):
-        if node is bq:
-            continue
-        if event == "start":
-            if node.tag == "blockquote":
-                quotes += 1
-            if quotes:
-                nested.add(node)
-            elif node.tag == "p":
-                if not paragraph_depth:  # a <p> inside a <p> is read with it
-                    paragraphs.append(node)
-                paragraph_depth += 1
-        else:
-            if node.tag == "blockquote":
-                quotes -= 1
-            elif node.tag == "p" and not quotes:
-                paragraph_depth -= 1
-    return nested, paragraphs
+    inner = [q for q in bq.css("blockquote") if q.mem_id != bq.mem_id]
+    for q in inner:
+        if q.mem_id not in nested:
+            nested.update(n.mem_id for n in q.css("*"))
+    if not nested:
+        paragraphs = bq.css("p")
+        if len(paragraphs) < 2 or not bq.css_matches("p p"):
+            return nested, paragraphs
+    else:
+        paragraphs = [p for p in bq.css("p") if p.mem_id not in nested]
+    own = []
+    outer = _Nearest(lambda el: el.tag == "p" or el.mem_id == bq.mem_id)
+    for p in paragraphs:
+        above = outer.above(p)
+        if above is None or above.mem_id == bq.mem_id:  # a <p> inside a <p> is read with it
+            own.append(p)
+    return nested, own
 
 
 def _from_blockquote(bq, form: str) -> Embed:
@@ -365,6 +399,7 @@ def _from_blockquote(bq, form: str) -> Embed:
     paragraphs: list[str] = []
     attribution_text = ""
     text_anchors: set = set()
+    text_hrefs: list[str] = []
     for p in own_paragraphs:
         lines = element_lines(p)
         joined = " ".join(lines)
@@ -372,11 +407,14 @@ def _from_blockquote(bq, form: str) -> Embed:
             attribution_text += " " + joined
             continue
         paragraphs.extend(lines)
-        text_anchors.update(p.xpath(".//a"))
+        for a in p.css("a"):
+            if a.mem_id not in text_anchors:
+                text_anchors.add(a.mem_id)
+                text_hrefs.append(a.attributes.get("href") or "")
 
     # The attribution: bare text nodes and inline elements outside the tweet's <p>.
     if not paragraphs:
-        own = [line for line in element_lines(bq)]
+        own = element_lines(bq)
         text_before: list[str] = []
         for line in own:
             m = ending_attribution(line) or last_attribution(line)
@@ -391,7 +429,7 @@ def _from_blockquote(bq, form: str) -> Embed:
             text_before = []
         paragraphs = text_before
     else:
-        attribution_text = _outside_text(bq, nested) + " " + attribution_text
+        attribution_text = _outside_text(bq) + " " + attribution_text
 
     name = handle = None
     m = last_attribution(" ".join(attribution_text.split()))
@@ -400,19 +438,19 @@ def _from_blockquote(bq, form: str) -> Embed:
         handle = m.handle
 
     anchors = [
-        a for a in bq.xpath(".//a[@href]")
-        if a not in nested and a not in text_anchors and parse_status_url(a.get("href"))
+        a for a in bq.css("a[href]")
+        if a.mem_id not in nested and a.mem_id not in text_anchors
+        and parse_status_url(a.attributes.get("href"))
     ]
     tweet_id = url_handle = date_text = None
     if anchors:
         date_anchor = anchors[-1]
-        url_handle, tweet_id = parse_status_url(date_anchor.get("href"))
-        date_text = " ".join(date_anchor.text_content().split()) or None
+        url_handle, tweet_id = parse_status_url(date_anchor.attributes.get("href"))
+        date_text = " ".join(date_anchor.text().split()) or None
         iso = parse_date(date_text) or _datetime_attr(date_anchor)
     else:
         iso = parse_date(attribution_text)
     text = "\n".join(paragraphs) or None
-    hrefs = [a.get("href", "") for a in text_anchors]
     embed = Embed(
         platform="twitter",
         id=tweet_id,
@@ -420,7 +458,7 @@ def _from_blockquote(bq, form: str) -> Embed:
         author=name,
         date=iso,
         text=text,
-        links=find_links((text or "") + " " + " ".join(hrefs)),
+        links=find_links((text or "") + " " + " ".join(text_hrefs)),
         date_text=date_text if iso and date_text else None,
         form=form,
     )
@@ -439,37 +477,41 @@ _LEADING_DASH = re.compile(r"\s*(?:[\u2014\u2013\u2015\u2012\u2212]|&mdash;|--?)
 
 
 def _is_date_paragraph(p) -> bool:
-    anchors = p.xpath(".//a[@href]")
+    anchors = p.css("a[href]")
     return (
         len(anchors) == 1
-        and parse_status_url(anchors[0].get("href")) is not None
-        and " ".join(p.text_content().split()) == " ".join(anchors[0].text_content().split())
+        and parse_status_url(anchors[0].attributes.get("href")) is not None
+        and " ".join(p.text().split()) == " ".join(anchors[0].text().split())
     )
 
 
-def _outside_text(bq, nested) -> str:
-    """Text of the blockquote that is not inside one of its paragraphs."""
-    parts = [bq.text or ""]
-    for child in bq:
-        if child not in nested and child.tag != "p" and isinstance(child.tag, str):
-            parts.append(child.text_content())
-        parts.append(child.tail or "")  # the attribution may follow a nested quote
+def _outside_text(bq) -> str:
+    """Text of the blockquote that is not inside one of its paragraphs or nested quotes."""
+    parts = []
+    for child in bq.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            parts.append(child.text_content or "")  # the attribution may follow a nested quote
+        elif tag not in ("p", "blockquote", "-comment") and tag is not None:
+            parts.append(child.text())
     return " ".join(" ".join(parts).split())
 
 
 def _datetime_attr(anchor) -> str | None:
-    value = anchor.get("data-datetime") or ""
+    value = anchor.attributes.get("data-datetime") or ""
     return value[:10] if re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) else None
 
 
 def title_of(doc) -> str | None:
-    for xpath in ("//title", "//meta[@property='og:title']/@content", "//h1"):
-        found = doc.xpath(xpath)
-        if found:
-            value = found[0] if isinstance(found[0], str) else found[0].text_content()
-            value = clip_title(value)
-            if value:
-                return value
+    title = doc.css_first("title")
+    if title is not None and (value := clip_title(title.text())):
+        return value
+    meta = doc.css_first('meta[property="og:title"][content]')
+    if meta is not None and (value := clip_title(meta.attributes.get("content") or "")):
+        return value
+    h1 = doc.css_first("h1")
+    if h1 is not None and (value := clip_title(h1.text())):
+        return value
     return None
 
 
@@ -486,10 +528,9 @@ def clip_title(text: str) -> str:
 
 def page_lines(doc, skip) -> list[str]:
     """The visible text of the page as lines, leaving out the given elements."""
-    body = doc.body if doc.find("body") is not None else doc
+    body = doc.body or doc.root
+    if body is None:
+        return []
     for el in skip:
-        if el.getparent() is not None:
-            el.drop_tree()
-    for el in body.xpath(".//script|.//style|.//template|.//noscript"):
-        el.drop_tree()
+        el.decompose(recursive=False)  # unlinked with all it holds
     return element_lines(body, br="\v")

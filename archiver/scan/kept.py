@@ -9,6 +9,9 @@ class=&quot;twitter-tweet&quot;..."). The code is decoded and read as markup.
 from __future__ import annotations
 
 import html as htmllib
+import re
+
+from .html import css_name, unique
 
 # Markup worth parsing holds one of these once decoded.
 MARKERS = ("twitter-tweet", "twitter-video", "twitter.com/embed", "x.com/embed", "/status",
@@ -19,25 +22,60 @@ _TEMPLATE_TYPES = ("text/template", "text/html", "text/x-template", "text/plain"
 MAX_DEPTH = 2
 
 
-def kept_markup(doc, in_attributes: bool = True) -> list[tuple[object, str]]:
+def kept_markup(doc, text: str, in_attributes: bool = True) -> list[tuple[object, str]]:
     """(element, markup) for every piece of embed code the page keeps as text;
-    attributes are searched only when in_attributes (see may_escape_markup)."""
+    attributes are searched only when in_attributes (see may_escape_markup).
+    `text` is the page the document was parsed from."""
     found: list[tuple[object, str]] = []
-    for el in doc.xpath("//textarea | //script[@type] | //noscript | //template"):
-        if el.tag == "script" and (el.get("type") or "").lower().split(";")[0].strip() \
+    for el in unique(doc.css("textarea, script[type], noscript, template")):
+        tag = el.tag
+        if tag == "script" and (el.attributes.get("type") or "").lower().split(";")[0].strip() \
                 not in _TEMPLATE_TYPES:
             continue
-        if el.tag in ("noscript", "template") and len(el):
+        if tag == "noscript" and next(el.iter(), None) is not None:
             continue  # parsed as markup already
-        markup = _decoded(el.text or "")
+        if tag == "template":
+            # A template's content is no part of the document: a browser shows it
+            # when a script copies it in. Its markup is read as kept embed code.
+            fragments = el.template_fragments()
+            content = (fragments[0].html or "") if fragments else ""
+        else:
+            content = el.text()
+        markup = _decoded(content)
         if markup:
             found.append((el, markup))
-    attributes = "//@*[contains(., '<')]"
-    for value in doc.xpath(attributes) if in_attributes else ():
-        markup = _decoded(str(value))
+    for el, value in _markup_attributes(doc, text) if in_attributes else ():
+        markup = _decoded(value)
         if markup:
-            found.append((value.getparent(), markup))
+            found.append((el, markup))
     return found
+
+
+# An attribute whose value holds markup, found in the page's text first: CSS selects
+# by attribute name, and what names a page writes such values under is not known.
+_MARKUP_VALUE = re.compile(r"=\s*+(?:\"[^\"]*?(?:<|&lt;)|'[^']*?(?:<|&lt;)|(?:<|&lt;))",
+                           re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"([^\s\"'<>/=]+)\s*$")
+MAX_NAMES = 64
+
+
+def _markup_attributes(doc, text: str) -> list[tuple[object, str]]:
+    """(element, value) of every attribute holding "<", in document order."""
+    names: set = set()
+    for m in _MARKUP_VALUE.finditer(text):
+        name = _NAME_BEFORE.search(text, max(0, m.start() - 200), m.start())
+        if name:
+            names.add(name.group(1).lower())
+            if len(names) > MAX_NAMES:
+                break
+    if not names:
+        return []
+    if len(names) > MAX_NAMES:
+        elements = doc.css("*")  # too many names for one query: every element is read
+    else:
+        elements = unique(doc.css(", ".join(f'[{css_name(n)}*="<"]' for n in sorted(names))))
+    return [(el, value) for el in elements for value in el.attributes.values()
+            if value and "<" in value]
 
 
 def _decoded(text: str) -> str | None:

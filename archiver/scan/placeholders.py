@@ -12,7 +12,6 @@ an element that says nothing of a post.
 
 from __future__ import annotations
 
-import copy
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -47,7 +46,12 @@ _TWEET_ID_ATTRS = {"data-tweet-id", "data-tweetid", "data-tweet", "data-status-i
 
 def kind_of(el) -> str:
     """What an element's names say it is: its class, id and module attributes."""
-    return " ".join(el.get(name, "") for name in _KIND_ATTRS if el.get(name))[:2000]
+    return names_of(el.attributes)
+
+
+def names_of(attributes: dict) -> str:
+    """kind_of, from an element's attributes."""
+    return " ".join(value for name in _KIND_ATTRS if (value := attributes.get(name)))[:2000]
 
 
 def status_in(value: str | None) -> tuple[str | None, str] | None:
@@ -57,16 +61,17 @@ def status_in(value: str | None) -> tuple[str | None, str] | None:
 
 def placeholder(el) -> Embed | None:
     """The post an element names in a data-* attribute, when its names say embed."""
-    if not isinstance(el.tag, str) or el.tag in ("a", "button", "meta", "link", "iframe"):
+    if el.tag in (None, "a", "button", "meta", "link", "iframe"):
         return None
-    kind = kind_of(el)
-    parent = el.getparent()
-    parent_kind = kind_of(parent) if parent is not None else ""
+    attributes = el.attributes
+    kind = names_of(attributes)
     if BUTTON_NAMES.search(kind):
         return None
-    for name, value in el.attrib.items():
+    parent = el.parent
+    parent_kind = kind_of(parent) if parent is not None else ""
+    for name, value in attributes.items():
         name = name.lower()
-        if not name.startswith("data-") or name in ("data-embed",):
+        if not name.startswith("data-") or name in ("data-embed",) or value is None:
             continue
         found = status_in(value)
         if found and (EMBED_NAMES.search(kind) or EMBED_NAMES.search(parent_kind)
@@ -90,10 +95,10 @@ def _known(tweet_id: str, handle: str | None, form: str = "placeholder") -> Embe
 def empty_status_quote(bq) -> Embed | None:
     """A blockquote without the oEmbed class whose only content is a status link
     with no text: what the oEmbed markup leaves when its text is stripped."""
-    if " ".join(bq.text_content().split()):
+    if " ".join(bq.text().split()):
         return None
-    anchors = bq.xpath(".//a[@href]")
-    found = [status_in(a.get("href")) for a in anchors]
+    anchors = bq.css("a[href]")
+    found = [status_in(a.attributes.get("href")) for a in anchors]
     ids = {f[1] for f in found if f}
     if len(ids) != 1 or not all(found):
         return None
@@ -107,8 +112,8 @@ QUOTE_NAMES = re.compile(r"quote", re.IGNORECASE)
 def quote_block(el) -> Embed | None:
     """A <q>, blockquote or pull quote that gives a post's words and links that one
     post (its cite attribute, or a link inside): that post, with the words as text."""
-    found = [status_in(el.get("cite"))] + [status_in(a.get("href"))
-                                           for a in el.xpath(".//a[@href]")]
+    found = [status_in(el.attributes.get("cite"))] + [status_in(a.attributes.get("href"))
+                                                      for a in el.css("a[href]")]
     found = [f for f in found if f]
     if not found or len({f[1] for f in found}) != 1:
         return None  # no post linked, or several: a quote of something else
@@ -127,15 +132,11 @@ def _quoted_words(el) -> str | None:
     """The block's words without its credit line: a cite, footer or figcaption,
     and a status link standing as a credit ("@name", "— Name on X", a bare link).
     A status link inside the words ("she wrote in a post") keeps its words."""
-    block = copy.deepcopy(el)
-    block.tail = None
-    try:
-        for node in block.xpath(".//cite|.//footer|.//figcaption|.//a[@href]"):
-            if node.getparent() is not None and (node.tag != "a" or (
-                    status_in(node.get("href")) and _is_credit(node))):
-                node.drop_tree()
-    except ValueError:  # joining the text around it made a string lxml refuses (controls)
-        return None
+    block = el.clone()  # a copy outside the document, to take the credit out of
+    for node in block.css("cite, footer, figcaption, a[href]"):
+        if node.mem_id != block.mem_id and (node.tag != "a" or (
+                status_in(node.attributes.get("href")) and _is_credit(node))):
+            node.decompose(recursive=False)  # unlinked with all it holds
     text = "\n".join(element_lines(block)).strip()
     text = _CREDIT_DASH.sub("", text).strip()
     if len(text) > 1 and text[0] in _OPENING and text[-1] in _CLOSING and not any(
@@ -152,9 +153,9 @@ _CREDIT_DASH = re.compile(r"\s*(?:[\u2014\u2013]|--?)\s*$")
 def _is_credit(anchor) -> bool:
     """A link that credits the post rather than being part of the words: empty,
     a handle, a dash, or the whole of its own line."""
-    text = " ".join(anchor.text_content().split())
-    parent = anchor.getparent()
-    whole = parent is not None and " ".join(parent.text_content().split()) == text
+    text = " ".join(anchor.text().split())
+    parent = anchor.parent
+    whole = parent is not None and " ".join(parent.text().split()) == text
     return not text or whole or text.startswith("@") or bool(re.match(r"[\u2014\u2013-]", text))
 
 
@@ -169,16 +170,16 @@ LINK_CLIMB = 4  # levels from a link up to the placeholder around it
 def named_container(anchor):
     """The nearest element within a few levels above a link whose names say it
     embeds a post (a consent or lazy placeholder's fallback link), or None."""
-    node = anchor.getparent()
+    node = anchor.parent
     for _ in range(LINK_CLIMB):
-        if node is None or node.tag in ("body", "html"):
+        if node is None or node.tag in ("body", "html", "-document", None):
             return None
         if node.tag not in _NOT_PLACEHOLDER:
             kind = kind_of(node)
             if (kind and EMBED_NAMES.search(kind) and not BUTTON_NAMES.search(kind)
                     and "quote" not in kind.lower()):
                 return node
-        node = node.getparent()
+        node = node.parent
     return None
 
 
@@ -191,9 +192,10 @@ def fallback_link(container, ids: set, handle: str | None) -> Embed | None:
     """The post of a placeholder that holds one status link and a line or two
     naming the platform; an embed of something else (a video player) with a link
     in its caption is not one."""
-    if len(ids) != 1 or container.xpath(".//iframe|.//video"):
+    if len(ids) != 1 or any(n.mem_id != container.mem_id
+                            for n in container.css("iframe, video")):
         return None
-    text = " ".join(container.text_content().split())
+    text = " ".join(container.text().split())
     if len(text) > MAX_PLACEHOLDER_TEXT:
         return None
     if not (_SOCIAL_NAMES.search(kind_of(container)) or _NAMES_PLATFORM.search(text)):
@@ -208,7 +210,7 @@ _QUERY_KEYS = ("url", "src", "u", "link", "uri")
 def service_iframe(el) -> Embed | None:
     """The post an embed service's iframe shows: a status URL in its src's query.
     Twitter's own buttons (tweet_button, follow_button) carry URLs to share, not posts."""
-    src = el.get("src") or el.get("data-src") or ""
+    src = el.attributes.get("src") or el.attributes.get("data-src") or ""
     parts = urlsplit(src.strip())
     if re.search(r"button|share|intent", parts.path, re.IGNORECASE):
         return None

@@ -13,27 +13,26 @@ subtrees.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model import Embed
 from . import cards, cited, html, kept, placeholders
 
-# Attributes, whose elements are taken in Python: an XPath step up ("/..") sorts
-# its result in document order, which in markup nested thousands deep took time
-# quadratic in the page.
-# data-* attributes holding a status URL or a bare number:
-_DATA_ATTRS = (
-    "//@*[starts-with(name(), 'data-') and (contains(., '/status') or "
-    "(string-length(normalize-space(.)) > 0 and string-length(normalize-space(.)) < 22 and "
-    "translate(normalize-space(.), '0123456789', '') = ''))]"
-)
-# Classes that may name a tweet card ("weet" and "witter": Tweet and tweet, Twitter
-# and twitter; translate() costs more), and the attributes that say so.
-_CARD_ATTRS = (
-    "//@class[contains(., 'weet') or contains(., 'witter') or contains(., 'x-post')]"
-    " | //@data-twitter | //@data-tweet"
-)
-_STATUS_ANCHORS = "//a[contains(@href, 'status')]"
+# Elements are found by CSS selectors, matched in C; the Python work is done on
+# what they match. Classes that may name a tweet card ("weet" and "witter": Tweet
+# and tweet, Twitter and twitter), and the attributes that say so:
+_CARD_ATTRS = "[class*=weet], [class*=witter], [class*=x-post], [data-twitter], [data-tweet]"
+_STATUS_ANCHORS = "a[href*=status]"
+_SERVICE_IFRAMES = "iframe[src*=status], iframe[data-src*=status]"
+_CITING_QUOTES = "q[cite], blockquote[cite]"
+# data-* attributes holding a bare number are read under the names that say so
+# (placeholders.placeholder reads no other); those holding a status URL, under any
+# name: the names are found in the page's text first ("status" in the value).
+_ID_SELECTOR = ", ".join(f"[{name}]" for name in sorted(placeholders._ID_ATTRS))
+_STATUS_VALUE = re.compile(r"(data-[\w.:-]*+)\s*+=\s*+[\"']?+\s*+[^\"'\s>]*?status",
+                           re.IGNORECASE)
+MAX_NAMES = 64
 
 
 @dataclass(frozen=True)
@@ -49,59 +48,89 @@ class Hints:
         return cls(status=html.links_a_status(data), escaped=kept.may_escape_markup(data))
 
 
-def find(doc, embeds: list[Embed], elements: list, hints: Hints = Hints(),
+def find(doc, text: str, embeds: list[Embed], elements: list, hints: Hints = Hints(),
          depth: int = 0) -> tuple[list[Embed], list]:
-    """The embeds html.find_embeds gave, with the publisher forms' added in document order."""
-    taken = set(elements)
+    """The embeds html.find_embeds gave, with the publisher forms' added in document
+    order; `text` is the page the document was parsed from."""
+    taken = {el.mem_id for el in elements}
     holds_taken = _ancestors(elements)
-    inside_taken = html._Nearest(lambda el: el in taken)
+    inside_taken = html._Nearest(lambda el: el.mem_id in taken)
     found = list(zip(elements, embeds, strict=True))
     read: set = set()  # elements that gave a post here: each gives one
 
     def add(el, embed: Embed | None) -> None:
-        if (embed is None or el in taken or el in read or el in holds_taken
+        key = el.mem_id
+        if (embed is None or key in taken or key in read or key in holds_taken
                 or inside_taken.above(el) is not None):
             return
-        read.add(el)
+        read.add(key)
         found.append((el, embed))
 
     # Cards first: where a card's element also names its post in an attribute,
     # the card tells more (its text).
     # (the oEmbed's own twitter-tweet, and all inside it, was read already)
-    fresh = [el for el in _owners(doc.xpath(_CARD_ATTRS))
-             if el not in taken and el not in holds_taken and inside_taken.above(el) is None]
+    fresh = [el for el in html.unique(doc.css(_CARD_ATTRS))
+             if el.mem_id not in taken and el.mem_id not in holds_taken
+             and inside_taken.above(el) is None]
     for el in _outermost(fresh, cards.is_card):
         if cards.in_article(el):
             add(el, cards.card(el))
-    for el in _owners(doc.xpath(_DATA_ATTRS)):
-        if el not in read:
+    for el in _data_holders(doc, text, hints):
+        if el.mem_id not in read:
             add(el, placeholders.placeholder(el))
-    for el in doc.xpath("//iframe[contains(@src, 'status') or contains(@data-src, 'status')]"):
+    for el in html.unique(doc.css(_SERVICE_IFRAMES)):
         add(el, placeholders.service_iframe(el))
     if hints.status:
-        anchors = doc.xpath(_STATUS_ANCHORS)
+        anchors = doc.css(_STATUS_ANCHORS)
         _quote_blocks(doc, anchors, taken, add)
-        _fallback_links(anchors, add, lambda el: el in read or inside_taken.above(el) is not None
-                        or el in taken)
-    for el, markup in kept.kept_markup(doc, hints.escaped) if depth < kept.MAX_DEPTH else ():
+        _fallback_links(anchors, add, lambda el: el.mem_id in read or el.mem_id in taken
+                        or inside_taken.above(el) is not None)
+    for el, markup in kept.kept_markup(doc, text, hints.escaped) \
+            if depth < kept.MAX_DEPTH else ():
         for embed in _read_markup(markup, depth + 1):
             add(el, embed)
     if len(found) > len(elements):  # else they are in document order already
-        order = {el: i for i, el in enumerate(doc.iter())}
-        found.sort(key=lambda pair: order.get(pair[0], 0))
+        order = html.document_order(doc)
+        found.sort(key=lambda pair: order.get(pair[0].mem_id, 0))
     embeds = [embed for _, embed in found]
     cards.fill_from_page_data(doc, embeds)
     return embeds, [el for el, _ in found]
+
+
+def _data_holders(doc, text: str, hints: Hints) -> list:
+    """Elements with a data-* attribute that may name a post (a status URL, or an
+    id under a name that says so), in document order."""
+    selectors = [_ID_SELECTOR]
+    if "status" in text:
+        names = {m.group(1).lower() for m in _STATUS_VALUE.finditer(text)}
+        if len(names) > MAX_NAMES:
+            selectors = ["*"]  # too many names for one query: every element is read
+        else:
+            selectors += [f'[{html.css_name(name)}*="/status"]' for name in sorted(names)]
+    return [el for el in html.unique(doc.css(", ".join(selectors)))
+            if _names_a_post(el.attributes)]
+
+
+def _names_a_post(attributes: dict) -> bool:
+    """A data-* attribute holding a status URL or a bare number."""
+    for name, value in attributes.items():
+        if value and name.startswith("data-"):
+            if "/status" in value:
+                return True
+            value = value.strip()
+            if value and len(value) < 22 and value.isascii() and value.isdigit():
+                return True
+    return False
 
 
 def cited_in(doc, embeds: list[Embed], elements: list, hints: Hints = Hints()) -> list[Embed]:
     """The posts the page's prose links to and does not embed."""
     if not hints.status:
         return []
-    taken = set(elements)
-    inside = html._Nearest(lambda el: el in taken)
-    return cited.in_html(doc.xpath(_STATUS_ANCHORS),
-                         lambda el: el in taken or inside.above(el) is not None,
+    taken = {el.mem_id for el in elements}
+    inside = html._Nearest(lambda el: el.mem_id in taken)
+    return cited.in_html(doc.css(_STATUS_ANCHORS),
+                         lambda el: el.mem_id in taken or inside.above(el) is not None,
                          {e.id for e in embeds if e.id})
 
 
@@ -110,7 +139,7 @@ def _read_markup(markup: str, depth: int) -> list[Embed]:
     if doc is None:
         return []
     embeds, elements = html.find_embeds(doc)
-    embeds, _ = find(doc, embeds, elements, depth=depth)
+    embeds, _ = find(doc, markup, embeds, elements, depth=depth)
     return embeds
 
 
@@ -118,17 +147,17 @@ def _quote_blocks(doc, anchors: list, taken: set, add) -> None:
     """Quote blocks linking a post: the innermost quote around each status link,
     and blockquotes holding nothing but an empty status link."""
     quote = html._Nearest(lambda el: el.tag in ("q", "blockquote")
-                          or "quote" in (el.get("class") or "").lower())
+                          or "quote" in (el.attributes.get("class") or "").lower())
     blocks: dict = {}
     for a in anchors:
         block = quote.above(a)
         if block is not None:
-            blocks.setdefault(block, None)
-    for el in doc.xpath("//q[@cite] | //blockquote[@cite]"):
-        blocks.setdefault(el, None)
-    nested = _ancestors(list(blocks))
-    for block in blocks:
-        if block in nested or block in taken:
+            blocks.setdefault(block.mem_id, block)
+    for el in doc.css(_CITING_QUOTES):
+        blocks.setdefault(el.mem_id, el)
+    nested = _ancestors(list(blocks.values()))
+    for key, block in blocks.items():
+        if key in nested or key in taken:
             continue  # a quote inside it is read instead; a tweet's own markup was read
         if block.tag == "blockquote":
             embed = placeholders.empty_status_quote(block)
@@ -143,40 +172,35 @@ def _fallback_links(anchors: list, add, done) -> None:
     original post on X") inside an element named for an embed."""
     containers: dict = {}
     for a in anchors:
-        status = placeholders.status_in(a.get("href"))
+        status = placeholders.status_in(a.attributes.get("href"))
         if status is None or done(a):
             continue
         container = placeholders.named_container(a)
         if container is not None:
-            ids, handles = containers.setdefault(container, (set(), set()))
+            _, ids, handles = containers.setdefault(container.mem_id, (container, set(), set()))
             ids.add(status[1])
             handles.add(status[0])
-    nested = _ancestors(list(containers))
-    for container, (ids, handles) in containers.items():
-        if container not in nested:  # the innermost are read, each once: linear
+    nested = _ancestors([container for container, _, _ in containers.values()])
+    for key, (container, ids, handles) in containers.items():
+        if key not in nested:  # the innermost are read, each once: linear
             handle = next(iter(handles)) if len(handles) == 1 else None
             add(container, placeholders.fallback_link(container, ids, handle))
 
 
-def _owners(attributes: list) -> list:
-    """The elements of the attributes found, each once."""
-    return list(dict.fromkeys(value.getparent() for value in attributes))
-
-
 def _ancestors(elements: list) -> set:
-    """Every element above one of the given ones, each climbed to once."""
+    """The mem_id of every element above one of the given ones, each climbed to once."""
     above: set = set()
     for el in elements:
-        node = el.getparent()
-        while node is not None and node not in above:
-            above.add(node)
-            node = node.getparent()
+        node = el.parent
+        while node is not None and node.mem_id not in above:
+            above.add(node.mem_id)
+            node = node.parent
     return above
 
 
 def _outermost(candidates: list, test) -> list:
     """The candidates passing the test that no other passing candidate encloses."""
     passing = [el for el in candidates if test(el)]
-    wanted = set(passing)
-    enclosing = html._Nearest(lambda el: el in wanted)
+    wanted = {el.mem_id for el in passing}
+    enclosing = html._Nearest(lambda el: el.mem_id in wanted)
     return [el for el in passing if enclosing.above(el) is None]

@@ -31,7 +31,7 @@ def read(answer: Answer, tweet_id: str) -> Finding:
         what = "an HTML page (login wall?)" if looks_html else "invalid JSON"
         return Finding("error", f"oEmbed: answered {what} where JSON was expected")
     doc = tweet_markup.parse(f"<html><body>{fragment}</body></html>")
-    quotes = doc.xpath("//blockquote") if doc is not None else []
+    quotes = doc.css("blockquote") if doc is not None else []
     if not quotes:
         return Finding("error", "oEmbed: no blockquote in the answer")
     embed = tweet_markup._from_blockquote(quotes[0], "oembed")
