@@ -44,7 +44,7 @@ def connect(address: str, settings: Settings, known: dict | None) -> DaskExecuto
         from distributed import LocalCluster
 
         cluster = LocalCluster(n_workers=int(count) if count else os.cpu_count() or 1,
-                               threads_per_worker=1, processes=True, dashboard_address=None,
+                               threads_per_worker=1, processes=True, dashboard_address=":0",
                                silence_logs=logging.ERROR)
         target = cluster
     elif "://" in address:

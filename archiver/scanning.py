@@ -173,7 +173,7 @@ def _segments(item, settings: Settings) -> list:
             return [Segment(name, location, name, gzip)]
         try:
             with open(location, "rb") as handle:
-                kind = webarchive.sniff(handle.read(64))
+                kind = webarchive.sniff(handle.read(4096))
             size = os.path.getsize(location)
         except OSError as exc:
             raise SourceError(name, source_io._unreadable(exc)) from None
@@ -303,7 +303,7 @@ def _read(task: tuple, mark: Callable[[], None] = lambda: None, *, settings: Set
 def _head(item) -> bytes:
     try:
         with open(getattr(item, "path", item), "rb") as handle:
-            return handle.read(64)
+            return handle.read(4096)
     except (OSError, ValueError):
         return b""  # load() says what is wrong
 

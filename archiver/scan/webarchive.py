@@ -45,7 +45,7 @@ def sniff(head: bytes) -> str | None:
         return "warc"
     if head.startswith(GZIP_MAGIC):
         try:
-            inner = zlib.decompressobj(31).decompress(head, 16)
+            inner = zlib.decompressobj(31).decompress(head, 16)  # head: a few KiB
         except zlib.error:
             return None
         return "warc.gz" if inner.startswith(b"WARC/") else None
