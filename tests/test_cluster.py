@@ -147,7 +147,7 @@ def test_a_local_cluster_leaves_no_process_behind_however_the_command_ends(crawl
         assert len(children) >= 2  # the cluster's worker processes
         proc.send_signal(how)
         proc.wait(timeout=60)
-        gone, alive = psutil.wait_procs(children, timeout=30)
+        _, alive = psutil.wait_procs(children, timeout=30)
         assert alive == [], how
 
 
