@@ -301,6 +301,42 @@ def test_capture_files_are_sent_so_that_no_page_can_render(server, archive):
     assert status == 200 and json.loads(body)["files"]
 
 
+def test_a_wacz_downloads_and_media_show_as_what_they_are(server, archive):
+    (wacz,) = capture_paths(archive, "wacz")[:1]
+    status, headers, body = get(server, captures.url_path(wacz))
+    assert status == 200 and body == (archive / wacz).read_bytes()
+    assert headers["content-type"] == "application/zip"
+    assert headers["content-disposition"].startswith("attachment;")
+    assert headers["content-disposition"].endswith('-capture.wacz"')
+    assert headers["x-content-type-options"] == "nosniff"
+    kinds = {}
+    for stored in capture_paths(archive, "media"):
+        status, headers, body = get(server, captures.url_path(stored))
+        assert status == 200 and body == (archive / stored).read_bytes()
+        assert headers["content-security-policy"].startswith("sandbox")
+        assert "content-disposition" not in headers
+        kinds[stored.rsplit(".", 1)[-1]] = headers["content-type"]
+    assert kinds == {"png": "image/png", "mp4": "video/mp4"}
+
+
+def test_a_posts_page_shows_its_screenshot_media_and_downloads(server, archive, page):
+    pk = db(archive).execute("SELECT pk FROM posts WHERE handle = 'shaunwalker7'").fetchone()[0]
+    page.goto(f"{server}/archive/posts/{pk}")
+    evidence = page.locator("section.archiver-evidence")
+    shot = evidence.locator(".archiver-latest .archiver-shot img")
+    shot.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 600", arg=shot.element_handle())
+    video = evidence.locator("video")
+    assert video.count() == 1
+    page.wait_for_function("v => v.readyState >= 1 || v.error", arg=video.element_handle())
+    assert video.get_attribute("src").endswith(".mp4")
+    labels = evidence.locator(".archiver-downloads a").all_inner_texts()
+    assert labels == ["MHTML snapshot", "WACZ (replay)", "manifest.json"]
+    with page.expect_download() as download:
+        evidence.locator(".archiver-downloads a", has_text="WACZ").click()
+    assert download.value.suggested_filename.endswith("capture.wacz")
+
+
 @pytest.mark.parametrize("path", [
     "../archive.db",
     "%2e%2e/archive.db",
