@@ -23,6 +23,7 @@ from . import hostile as hostile_bench
 from . import lookup as lookup_bench
 from . import machine
 from . import scan as scan_bench
+from . import warc as warc_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -30,6 +31,9 @@ SCAN_TARGET = 0.3  # scan throughput / bare lxml parse, at least
 LOOKUP_TARGET = 3.0  # archiver lookup / minimal python -c, at most
 FETCH_TARGET = 0.75  # share of the latency-bound ideal at concurrency 4 and 8, at least
 BUDGET_S = 600  # make bench, whole
+WARC_TARGET = 0.3  # WARC scan MB per CPU s / bare fastwarc + lexbor, at least
+SCALING_TARGET = 1.7  # LocalCluster 2 workers / 1 worker, at least
+MEMORY_TARGET_MB = 300  # largest process scanning a >= 500 MB WARC, at most
 
 
 def log(message: str) -> None:
@@ -92,8 +96,8 @@ def plain_table(rows: list[list[str]], header: list[str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="scan,hostile,lookup,fetch",
-                        help="comma-separated: scan, hostile, lookup, fetch")
+    parser.add_argument("--only", default="scan,hostile,lookup,fetch,warc,cluster",
+                        help="comma-separated: scan, hostile, lookup, fetch, warc, cluster")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--posts", type=int, default=1_000_000, help="archive size for lookup")
     parser.add_argument("--handles", type=int, default=50_000)
@@ -129,6 +133,12 @@ def main() -> int:
         notes["corpus"] = summary
         notes["corpus_seconds"] = gen_s
         scan = scan_bench.run(corpus, summary["embeds"], archiver, args.scan_runs, log=log)
+    warc = None
+    if only & {"warc", "cluster"}:
+        corpus, summary, _ = ensure_corpus(cache, args.articles, args.seed)
+        log("warc: the corpus as a WARC; " + ", ".join(sorted(only & {"warc", "cluster"})))
+        warc = warc_bench.run(cache, corpus, archiver, runs=2, log=log,
+                              parts=tuple(only & {"warc", "cluster"}))
     if "hostile" in only:
         log(f"hostile: {len(hostile_bench.SHAPES)} shapes at "
             + ", ".join(f"{k}x" for k in hostile_bench.SCALES))
@@ -170,6 +180,30 @@ def main() -> int:
             f"{scan.ratio:.2f}x", f">= {SCAN_TARGET}x", met(scan.ratio >= SCAN_TARGET)])
         verdicts.append(("Scan throughput >= 0.3x bare lxml parse", scan.ratio >= SCAN_TARGET,
                          f"{scan.ratio:.2f}x"))
+    if warc and warc.scans:
+        s = warc.scan
+        summary_rows.append([
+            "WARC scan (per core)", f"{warc.per_core:.1f} MB/s of WARC per CPU s "
+            f"({warc.mb / s.wall:.1f} MB/s wall)",
+            f"fastwarc + lexbor parse {warc.limit_per_core:.1f} MB/s, one core",
+            f"{warc.ratio:.2f}x", f">= {WARC_TARGET}x", met(warc.ratio >= WARC_TARGET)])
+        verdicts.append(("WARC scan per core >= 0.3x fastwarc + fastest parser",
+                         warc.ratio >= WARC_TARGET, f"{warc.ratio:.2f}x"))
+        big = warc.large
+        summary_rows.append([
+            f"Memory: {warc.large_mb:.0f} MB WARC scan", f"{big.maxrss_mb:.0f} MB largest process",
+            f"{big.peak_pss_mb:.0f} MB all processes (PSS)", "", f"<= {MEMORY_TARGET_MB} MB"
+            " per process", met(big.maxrss_mb <= MEMORY_TARGET_MB)])
+        verdicts.append((f"Peak memory scanning a {warc.large_mb:.0f} MB WARC <= 300 MB per"
+                         " process", big.maxrss_mb <= MEMORY_TARGET_MB,
+                         f"{big.maxrss_mb:.0f} MB"))
+    if warc and warc.cluster[1]:
+        summary_rows.append([
+            "LocalCluster scaling", f"2 workers {warc.cluster_wall(2):.1f} s",
+            f"1 worker {warc.cluster_wall(1):.1f} s", f"{warc.scaling:.2f}x",
+            f">= {SCALING_TARGET}x", met(warc.scaling >= SCALING_TARGET)])
+        verdicts.append(("Scan on a LocalCluster: 2 workers >= 1.7x 1 worker",
+                         warc.scaling >= SCALING_TARGET, f"{warc.scaling:.2f}x"))
     for h in hostile:
         summary_rows.append([
             f"Hostile: {h.name}", ", ".join(f"{k}x {t * 1000:.1f} ms" for k, t in
@@ -218,7 +252,7 @@ def main() -> int:
                              f"{four.run.maxrss_mb:.0f} MB largest process",
                              f"{four.run.peak_pss_mb:.0f} MB all processes (PSS)", "",
                              "reported", "reported"])
-    full = {"scan", "hostile", "lookup", "fetch"} <= only
+    full = {"scan", "hostile", "lookup", "fetch", "warc", "cluster"} <= only
     if full:
         verdicts.append(("`make bench` under 10 minutes on 2 cores", total_s < BUDGET_S,
                          f"{total_s / 60:.1f} min (this run, {os.cpu_count()} cores)"))
@@ -250,7 +284,7 @@ def main() -> int:
     if args.doc:
         doc = render_doc(args, info, when, commit, load_before, load_after, total_s, header,
                          summary_rows, verdicts, scan, lookup, fetches, fetch_header, fetch_rows,
-                         notes, hostile)
+                         notes, hostile, warc)
         Path(args.doc).write_text(doc, encoding="utf-8")
         log(f"wrote {args.doc}")
     return 0
@@ -258,7 +292,7 @@ def main() -> int:
 
 def render_doc(args, info, when, commit, load_before, load_after, total_s, header, summary_rows,
                verdicts, scan, lookup, fetches, fetch_header, fetch_rows, notes,
-               hostile=()) -> str:
+               hostile=(), warc=None) -> str:
     out = [
         "# Benchmarks",
         "",
@@ -328,6 +362,8 @@ def render_doc(args, info, when, commit, load_before, load_after, total_s, heade
         ]
     if hostile:
         out += hostile_section(hostile)
+    if warc:
+        out += warc_section(warc)
     if lookup:
         a = notes["archive"]
         sec = a["seconds"]
@@ -460,6 +496,37 @@ def render_doc(args, info, when, commit, load_before, load_after, total_s, heade
         "",
     ]
     return "\n".join(out)
+
+
+def warc_section(w: warc_bench.WarcResult) -> list[str]:
+    out = ["## Web archives", "",
+           f"The scan corpus written as one gzipped WARC (bench/warc.py: a request, a response"
+           f" and a metadata record per page, like a Common Crawl file), {w.mb:.0f} MB."]
+    if w.scans:
+        out += [
+            "`archiver --archive TMP scan CRAWL.warc.gz --quiet` (worker processes, database"
+            " writes included) against the bare limit in the same run: fastwarc reading every"
+            " response record and selectolax's lexbor parsing each body, in the benchmark's"
+            " process, one core. Per core = MB of WARC per CPU second (the scan's whole"
+            " process tree, from wait4).", "",
+            fmt_table([[f"run {i + 1}", f"{m.wall:.2f}", f"{m.cpu:.1f}",
+                        f"{w.mb / m.cpu:.1f}", f"{c:.2f}", f"{w.mb / c:.1f}"]
+                       for i, (m, (_, c)) in enumerate(zip(w.scans, w.limits, strict=True))],
+                      ["", "Scan wall s", "Scan CPU s", "Scan MB/CPU s", "Limit CPU s",
+                       "Limit MB/CPU s"]), "",
+            f"A WARC of {w.large_mb:.0f} MB (the corpus WARC {warc_bench.COPIES} times over):"
+            f" {w.large.wall:.1f} s, largest process {w.large.maxrss_mb:.0f} MB (peak VmHWM),"
+            f" all processes {w.large.peak_pss_mb:.0f} MB PSS, {w.large.peak_procs} processes"
+            " at most.", ""]
+    if w.cluster[1]:
+        out += [
+            "The same scan with `--cluster local:1` and `--cluster local:2` (a LocalCluster"
+            " started by the command, one thread per worker; this process writes the archive):",
+            "", fmt_table([[str(n), ", ".join(f"{m.wall:.2f}" for m in w.cluster[n]),
+                            f"{w.cluster_wall(n):.2f}",
+                            ", ".join(f"{m.cpu:.1f}" for m in w.cluster[n])] for n in (1, 2)],
+                          ["Workers", "Wall s", "Median", "CPU s"]), ""]
+    return out
 
 
 def hostile_section(hostile: list[hostile_bench.ShapeResult]) -> list[str]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from ..errors import SourceError
 from . import sources as source_io
 
-SEGMENT_BYTES = 32 << 20  # a worker's share of a large WARC
+SEGMENT_BYTES = 8 << 20  # a worker's share of a large WARC: small enough to spread one file
 ARTICLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 SUFFIXES = (".warc", ".warc.gz", ".wacz")
 GZIP_MAGIC = b"\x1f\x8b\x08"
