@@ -165,10 +165,10 @@ FLATTENED = [
 
 def test_a_flattened_embed_leaves_its_attribution_and_nothing_is_guessed():
     text = (FIXTURES / "flattened.txt").read_text()
-    embeds, cited = registry.find_in_text(text, text.lower().encode())
-    assert [{k: getattr(e, k) for k in FIELDS} for e in embeds
-            if e.platform == "instagram"] == FLATTENED
-    assert [c.id for c in cited if c.platform == "instagram"] == ["Co8jZX9vcLy"]
+    assert INSTAGRAM in registry.present(text.lower().encode())  # its markers let it be asked
+    assert [{k: getattr(e, k) for k in FIELDS} for e in INSTAGRAM.find_in_text(text)] == FLATTENED
+    assert [INSTAGRAM.post_ref(u) and INSTAGRAM.post_ref(u).id
+            for u in registry.urls_in_text(text)] == ["Co8jZX9vcLy", None]
 
 
 def test_scan_reads_instagram_attributions_in_a_plain_text_article(run):
