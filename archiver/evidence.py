@@ -1,9 +1,11 @@
 """Capture folders on disk: ARCHIVE/snapshots/<platform>/<id>/<UTC timestamp>/.
 
 Every file is written under a temporary name and renamed when complete; the
-folder itself is assembled under a temporary name too, with a manifest.json
-listing each file's size, SHA-256, source URL and HTTP status, and renamed into
-place last. Only then does the database learn of it.
+folder itself is assembled under a temporary name too (media downloads land in
+it as they come), with capture.wacz (every HTTP exchange of the capture, see
+wacz_writer.py) and a manifest.json listing each file's size, SHA-256, source URL
+and HTTP status, and renamed into place last. Only then does the database learn
+of it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +97,37 @@ class Recorded:
 
 
 WACZ_NAME = "capture.wacz"
+
+
+def web_archive(platform, post_id: str, verdict, lookups, answers: dict, pieces: list[Piece],
+                shown, kept: list) -> WebArchive:
+    """Every exchange of one capture (the data lookups' answers, what the browser got
+    while `shown` rendered, the media downloads of `kept`) and its screenshot, for the
+    WACZ; its page is the embed page shown, else the first data answer (a post gone
+    has no page but the answers that showed it gone)."""
+    from .traffic import from_answer
+    from .wacz_writer import Notes, Page, Resource
+
+    exchanges = [e for e in (from_answer(answers[lookup.name]) for lookup in lookups) if e]
+    exchanges += shown.exchanges if shown else []
+    exchanges += [e for k in kept for e in k.exchanges]
+    exchanges.sort(key=lambda e: e.at)
+    first = exchanges[0].at if exchanges else time.time()
+    title = f"{platform.title} post {post_id}"
+    if shown is not None and shown.exchanges:
+        page = Page(shown.pieces[0].source_url or shown.exchanges[0].url,
+                    shown.title or title, shown.exchanges[0].at)
+    else:
+        url = next((e.url for e in exchanges if e.origin == "lookup"),
+                   pieces[0].source_url if pieces else "")
+        page = Page(url or f"urn:archiver:{platform.name}:{post_id}",
+                    f"{title} ({verdict.status})", first)
+    resources = [Resource(f"urn:screenshot:{p.source_url or page.url}", "image/png", p.data,
+                          first) for p in pieces if p.kind == "png"]
+    notes = Notes(unrecorded=shown.unrecorded if shown else [],
+                  blocked=shown.blocked if shown else [])
+    return WebArchive(exchanges, page, resources, notes,
+                      description=f"{title}: {verdict.status} ({verdict.reason})")
 
 
 class Draft:

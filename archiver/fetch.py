@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import errno
 import re
-import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -126,36 +125,6 @@ def run_bounded(main, grace: float):
 
 def _stamp(now: str) -> str:
     return now.replace("-", "").replace(":", "")
-
-
-def web_archive(platform: Platform, post_id: str, verdict: Verdict, lookups, answers: dict,
-                pieces: list, shown: Capture | None, kept: list) -> evidence.WebArchive:
-    """Every exchange of one capture (data lookups, the browser's, media downloads) and
-    its screenshot, for the WACZ; its page is the embed page shown, else the first
-    data answer (a post gone has no page but the answers that showed it gone)."""
-    from .traffic import from_answer
-    from .wacz_writer import Notes, Page, Resource
-
-    exchanges = [e for e in (from_answer(answers[lookup.name]) for lookup in lookups) if e]
-    exchanges += shown.exchanges if shown else []
-    exchanges += [e for k in kept for e in k.exchanges]
-    exchanges.sort(key=lambda e: e.at)
-    first = exchanges[0].at if exchanges else time.time()
-    title = f"{platform.title} post {post_id}"
-    if shown is not None and shown.exchanges:
-        page = Page(shown.pieces[0].source_url or shown.exchanges[0].url,
-                    shown.title or title, shown.exchanges[0].at)
-    else:
-        url = next((e.url for e in exchanges if e.origin == "lookup"),
-                   pieces[0].source_url if pieces else "")
-        page = Page(url or f"urn:archiver:{platform.name}:{post_id}",
-                    f"{title} ({verdict.status})", first)
-    resources = [Resource(f"urn:screenshot:{p.source_url or page.url}", "image/png", p.data,
-                          first) for p in pieces if p.kind == "png"]
-    notes = Notes(unrecorded=shown.unrecorded if shown else [],
-                  blocked=shown.blocked if shown else [])
-    return evidence.WebArchive(exchanges, page, resources, notes,
-                               description=f"{title}: {verdict.status} ({verdict.reason})")
 
 
 class Fetcher:
@@ -492,7 +461,8 @@ class Fetcher:
             kept = []
             if verdict.status == "archived" and verdict.data is not None:
                 kept = await self._media(platform, verdict.data.media, draft.folder, shown)
-            web = web_archive(platform, post_id, verdict, lookups, answers, pieces, shown, kept)
+            web = evidence.web_archive(platform, post_id, verdict, lookups, answers, pieces,
+                                       shown, kept)
             return await self._in_thread(draft.finish, now, pieces, kept, web)
         except BaseException:
             draft.discard()
