@@ -195,9 +195,8 @@ def test_a_public_post_is_archived_with_caption_author_time_and_best_stream(stan
         "2023-11-14T22:13:20Z", "page")
     # The highest bitrate's stream, the original cover as its poster.
     assert data.media == [{"type": "video", "alt": None,
-                           "url": f"https://p16-sign.tiktokcdn-us.com/obj/{ID}-origin.jpeg",
-                           "video": f"https://v16-webapp.tiktok.com/{ID}/1080p.mp4",
-                           "key": ID}]
+                           "url": f"{standin.url}/media/{ID}/origin.jpeg",
+                           "video": f"{standin.url}/media/{ID}/1080p.mp4", "key": ID}]
     page = standin.hits(rf"^/@riverdancer/video/{ID}")[0]
     assert page.headers.get("User-Agent", "").startswith("Mozilla/5.0")
 
@@ -414,6 +413,8 @@ def test_run_archives_a_post_and_records_a_deleted_one(run, archive, standin, tm
     assert len(folders) == 1
     names = {p.name for p in folders[0].iterdir()}
     assert {"screenshot.png", "page.html", "page.mhtml", "web_page.html", "oembed.json"} <= names
+    # The best stream, kept under the post's id.
+    assert (folders[0] / "media" / f"01-{ID}.mp4").read_bytes()[4:8] == b"ftyp"
     assert "Crossing the bridge #bridgedance" in (folders[0] / "page.html").read_text()
     assert "__UNIVERSAL_DATA_FOR_REHYDRATION__" in (folders[0] / "web_page.html").read_text()
     manifest = json.loads((folders[0] / "manifest.json").read_text())
@@ -421,3 +422,20 @@ def test_run_archives_a_post_and_records_a_deleted_one(run, archive, standin, tm
     gone = list((archive / "snapshots" / "tiktok" / "7301234567890123499").iterdir())
     assert {p.name for p in gone[0].iterdir()} >= {"web_page.html", "oembed.json"}
     assert not (gone[0] / "screenshot.png").exists()
+
+
+def test_a_stream_the_cdn_refuses_is_a_media_failure_not_the_posts(run, archive, standin,
+                                                                  tmp_path):
+    standin.add_post(TikTokPost(ID, handle="riverdancer", desc="Crossing the bridge"))
+    standin.media_needs_cookies = True
+    page = tmp_path / "story.html"
+    page.write_text(f'<html><body><iframe src="https://www.tiktok.com/player/v1/{ID}"></iframe>'
+                    "</body></html>")
+    proc = run("run", str(page), env={**standin.env(), "ARCHIVER_TIMEOUT": "5"})
+    assert proc.returncode == 1, proc.stdout_text + proc.stderr_text  # some work failed
+    assert "Media files: 1 failed" in proc.stdout_text
+    conn = sqlite3.connect(archive / "archive.db")
+    assert conn.execute("SELECT status FROM posts WHERE id = ?", (ID,)).fetchone() == (
+        "archived",)
+    failures = conn.execute("SELECT media_type, http_status, reason FROM media_failures")
+    assert [(kind, status) for kind, status, _ in failures] == [("video", 403)]

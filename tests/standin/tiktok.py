@@ -19,7 +19,9 @@ Post behaviours (what each endpoint answers):
   challenge       oEmbed 200; the page is a script challenge with no data
   other_post      oEmbed and the page answer about another post
 A post nobody added answers as `user_gone`. Rate limits are faults
-(fault("page", "rate_limited")). Short links (add_short_link) answer 301 to their
+(fault("page", "rate_limited")). The videos and covers the page lists are served
+here (media_needs_cookies = True: refused, as TikTok's CDN refuses a client without
+the session's cookies). Short links (add_short_link) answer 301 to their
 post's URL, an unknown code 301 to the home page.
 """
 
@@ -69,6 +71,9 @@ class TikTokStandIn(PlatformStandIn):
         super().__init__(**kwargs)
         self.posts: dict[str, TikTokPost] = {}
         self.short_links: dict[str, str] = {}
+        # TikTok's CDN plays a stream only with the session's cookies (tt_chain_token):
+        # True makes this one refuse as the real one does to a client without them.
+        self.media_needs_cookies = False
 
     def add_post(self, post: TikTokPost) -> TikTokPost:
         self.posts[post.id] = post
@@ -92,6 +97,8 @@ class TikTokStandIn(PlatformStandIn):
             (re.compile(r"^/@(?P<handle>[^/]*)/video/(?P<id>[0-9]+)$"), self.page),
             (re.compile(r"^/player/v1/(?P<id>[0-9]+)$"), self.player),
             (re.compile(r"^/login$"), self.login),
+            (re.compile(r"^/media/(?P<id>[0-9]+)/(?P<name>[a-z0-9]+)\.(?P<ext>mp4|jpeg)$"),
+             self.media),
             (re.compile(r"^/short/(?P<host>[^/]+)/(?:t/)?(?P<code>[A-Za-z0-9]+)$"), self.short),
         ]
 
@@ -162,17 +169,14 @@ class TikTokStandIn(PlatformStandIn):
         if post.photos:
             item["imagePost"] = {"images": [{"imageURL": {"urlList": [url, url + "?alt"]}}
                                             for url in post.photos]}
+        media = f"{self.url}/media/{shown}"  # its CDN, played by this stand-in
         item["video"] = {
             "id": shown, "height": 1024, "width": 576, "duration": 15,
-            "cover": f"https://p16-sign.tiktokcdn-us.com/obj/{shown}-cover.jpeg",
-            "originCover": f"https://p16-sign.tiktokcdn-us.com/obj/{shown}-origin.jpeg",
-            "playAddr": f"https://v16-webapp.tiktok.com/{shown}/play.mp4",
-            "downloadAddr": f"https://v16-webapp.tiktok.com/{shown}/download.mp4",
+            "cover": f"{media}/cover.jpeg", "originCover": f"{media}/origin.jpeg",
+            "playAddr": f"{media}/play.mp4", "downloadAddr": f"{media}/download.mp4",
             "bitrateInfo": [
-                {"Bitrate": 600000, "PlayAddr": {"UrlList": [
-                    f"https://v16-webapp.tiktok.com/{shown}/540p.mp4"]}},
-                {"Bitrate": 1500000, "PlayAddr": {"UrlList": [
-                    f"https://v16-webapp.tiktok.com/{shown}/1080p.mp4"]}},
+                {"Bitrate": 600000, "PlayAddr": {"UrlList": [f"{media}/540p.mp4"]}},
+                {"Bitrate": 1500000, "PlayAddr": {"UrlList": [f"{media}/1080p.mp4"]}},
             ],
         }
         return item
@@ -186,10 +190,20 @@ class TikTokStandIn(PlatformStandIn):
         if post.photos:  # a photo post's player shows its pictures, one at a time
             shown = f'<img src="{PICTURE}" alt="" style="width:320px;height:568px">'
         else:
-            shown = (f'<video src="/media/{post.id}.mp4" poster="{PICTURE}" playsinline '
+            shown = (f'<video src="/media/{post.id}/1080p.mp4" poster="{PICTURE}" playsinline '
                      'style="width:320px;height:568px;background:#000"></video>')
         inner = f'{shown}<div class="caption">@{html.escape(post.handle)} {html.escape(post.desc)}</div>'
         return Reply(200, self.late_page("TikTok", inner, ready_class="player"))
+
+    def media(self, request, match) -> Reply:
+        if self.media_needs_cookies and "tt_chain_token" not in request.headers.get("Cookie", ""):
+            return Reply(403, "<html><body>Access Denied</body></html>")
+        if match.group("ext") == "mp4":
+            # The start of an MP4 (its ftyp box), then filler: a file, not a page.
+            return Reply(200, b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+                              + bytes(4096), "video/mp4")
+        return Reply(200, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(512) + b"\xff\xd9",
+                     "image/jpeg")
 
     def short(self, request, match) -> Reply:
         post_id = self.short_links.get(match.group("code"))
