@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser
 from archiver import platforms
 from archiver import settings as archiver_settings
 from archiver.capture import Capturer
+from archiver.evidence import capture_folder
 from archiver.net import Answer, Client
 from archiver.resolve import resolve
 from archiver.scan import registry
@@ -109,6 +110,12 @@ def test_a_key_is_a_safe_folder_name_and_leads_back_to_its_post():
         assert "/" not in FACEBOOK.folder_name(key)
         assert FACEBOOK.post_ref(FACEBOOK.post_url(key, None)).id == key
     assert len({FACEBOOK.folder_name(k) for k in keys}) == len(keys)
+    # The longest keys still make a capture folder the archive accepts.
+    longest = [f"{'a' * 50}/pfbid{'Z' * 80}", f"groups/{'g' * 60}/pfbid{'Z' * 80}"]
+    for key in longest:
+        assert FACEBOOK.valid_id(key)
+        capture_folder(Path("/archive"), "facebook", key, "20260101T000000Z")
+    assert not FACEBOOK.valid_id(f"{'a' * 51}/1")
     for bad in ("CityHall/1", "groups/1", "videos/abc", "../x/1", "cityhall/1/2", "cityhall",
                 ".hidden/1", "videos/1/2"):
         assert not FACEBOOK.valid_id(bad), bad

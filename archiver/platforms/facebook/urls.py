@@ -20,15 +20,16 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 _NUMBER = r"[0-9]{1,25}"
-_PFBID = r"pfbid[0-9A-Za-z]{10,100}"
+_PFBID = r"pfbid[0-9A-Za-z]{10,80}"
 POST = re.compile(rf"{_NUMBER}|{_PFBID}")
 NUMBER = re.compile(_NUMBER)
-OWNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]{0,99}")
-GROUP = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+# Bounded so that a key, as a folder name, stays within the archive's 160 characters.
+OWNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]{0,49}")
+GROUP = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
 KEY = re.compile(
     rf"(?P<kind>videos|photos)/(?P<media>{_NUMBER})"
-    rf"|groups/(?P<group>[a-z0-9][a-z0-9._-]{{0,99}})/(?P<gpost>{_NUMBER}|{_PFBID})"
-    rf"|(?P<owner>[a-z0-9][a-z0-9.]{{0,99}})/(?P<post>{_NUMBER}|{_PFBID})")
+    rf"|groups/(?P<group>[a-z0-9][a-z0-9._-]{{0,59}})/(?P<gpost>{_NUMBER}|{_PFBID})"
+    rf"|(?P<owner>[a-z0-9][a-z0-9.]{{0,49}})/(?P<post>{_NUMBER}|{_PFBID})")
 # First path segments that are Facebook's own pages, never a user name.
 RESERVED = frozenset({
     "groups", "videos", "photos", "watch", "reel", "reels", "photo", "photo.php", "video",
