@@ -351,7 +351,6 @@ def test_archiver_run_archives_captures_and_records_a_post(run, archive, standin
     standin.add_account(DID, "t.bsky.social", "Transport")
     standin.add_post(DID, RKEY, text="Live words of the post", images=["bafkreiaaaaaaaaaa"])
     standin.add_post(DID, "3lbq7mxsiek2a", state="deleted")
-    standin.add_account(OTHER_DID, "hidden.bsky.social", state="optout")
     env = {**standin.env(), "ARCHIVER_TIMEOUT": "5"}
     proc = run("run", str(article(tmp_path, RKEY, "3lbq7mxsiek2a")), env=env)
     assert proc.returncode == 0, proc.stdout_text + proc.stderr_text
@@ -364,15 +363,18 @@ def test_archiver_run_archives_captures_and_records_a_post(run, archive, standin
     assert live["text"] == f"Preserved words {RKEY}"
     assert posts[f"{DID}/3lbq7mxsiek2a"]["status"] == "deleted"
     assert standin.hits(r"^/embed/did:plc:")
-    folders = list((archive / "snapshots" / "bluesky").iterdir())
-    assert [f.name for f in folders] == [BSKY.folder_name(POST)]
-    [capture] = list(folders[0].iterdir())
+    [capture] = list((archive / "snapshots" / "bluesky" / BSKY.folder_name(POST)).iterdir())
     names = {p.name for p in capture.iterdir()}
     assert {"screenshot.png", "page.html", "page.mhtml", "getPostThread.json",
             "getProfile.json", "did.json"} <= names
     assert "Live words of the post" in (capture / "page.html").read_text()
     answer = json.loads((capture / "getPostThread.json").read_text())
     assert answer["thread"]["post"]["record"]["text"] == "Live words of the post"
+    # The deletion's evidence is the answers that said so: no page to show.
+    [gone] = list((archive / "snapshots" / "bluesky" /
+                   BSKY.folder_name(f"{DID}/3lbq7mxsiek2a")).iterdir())
+    names = {p.name for p in gone.iterdir()}
+    assert {"getPostThread.json", "getProfile.json"} <= names and "screenshot.png" not in names
 
 
 def test_an_embed_page_that_shows_no_post_is_a_failed_capture(run, archive, standin, tmp_path):
