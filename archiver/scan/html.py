@@ -4,7 +4,6 @@ rendered widget iframes and CNN-style placeholders (reference §1.1-1.3)."""
 from __future__ import annotations
 
 import dataclasses
-import html as htmllib
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +13,7 @@ from ..model import Embed
 from . import nesting
 from .attributions import ending_attribution, last_attribution
 from .dates import parse_date
+from .plaintext import QUICK
 from .urls import HANDLE, find_links, parse_status_url, snowflake_date, status_url
 
 # Cheap byte-level test: markup that can hold a structural embed. Articles
@@ -330,9 +330,10 @@ def _looks_like_tweet(bq) -> bool:
 # and "&" in text escaped): a few substitutions in C replace a walk in Python of
 # every node. Hidden content goes first: scripts, styles, templates, noscript,
 # the fallback of frames (a browser shows none of them), and comments.
+_HIDDEN_TAGS = "script, style, template, noscript, iframe, noembed, noframes"
 _HIDDEN = re.compile(
-    r"<(script|style|template|noscript|iframe|noembed|noframes)[\s>](?:[^\"'>]|\"[^\"]*\")*>"
-    r".*?</\1>|<!--.*?-->", re.DOTALL)
+    r"<(" + _HIDDEN_TAGS.replace(", ", "|") + r")[\s>](?:[^\"'>]|\"[^\"]*\")*>.*?</\1>|<!--.*?-->",
+    re.DOTALL)
 _TAG_REST = r"(?=[\s/>])(?:[^\">]|\"[^\"]*\")*>"
 _BR = re.compile(r"<br" + _TAG_REST)
 _BLOCK = re.compile(r"</?(?:" + "|".join(_BLOCK_TAGS) + ")" + _TAG_REST)
@@ -353,8 +354,9 @@ def _lines(markup: str, br: str) -> list[str]:
         markup = _BR.sub(br, markup)
         markup = _BLOCK.sub("\n", markup)
         markup = _ANY_TAG.sub("", markup)
-    if "&" in markup:
-        markup = htmllib.unescape(markup)
+    if "&" in markup:  # what the serializer escapes, and nothing else
+        markup = (markup.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\xa0")
+                  .replace("&quot;", '"').replace("&amp;", "&"))
     markup = _SPACES.sub(" ", markup)
     lines = []
     for line in markup.split("\n"):
@@ -527,10 +529,18 @@ def clip_title(text: str) -> str:
 
 
 def page_lines(doc, skip) -> list[str]:
-    """The visible text of the page as lines, leaving out the given elements."""
+    """The visible text of the page as lines, leaving out the given elements.
+
+    Read for the attributions of tweets flattened into the page's paragraphs: when
+    the text left holds no "(@handle)", no line can hold one, and there are none.
+    """
     body = doc.body or doc.root
     if body is None:
         return []
     for el in skip:
         el.decompose(recursive=False)  # unlinked with all it holds
+    for el in body.css(_HIDDEN_TAGS):
+        el.decompose(recursive=False)
+    if not QUICK.search(body.text()):
+        return []
     return element_lines(body, br="\v")

@@ -59,8 +59,12 @@ _CLOSES_SAME = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "option":
 # A start tag (but a void element's) gives its first letter, an end tag "/" and its
 # first letter: one character for each element opened, two for each closed.
 _TAGS = re.compile(r"<(?!(?:" + "|".join(sorted(_VOID)) + r")[\s/>])(/?[a-zA-Z])")
+# A new <a> ends the one before: links never pile up, and are not counted. The
+# first lookahead turns most tags away at their first letter, at twice the speed.
+_COUNTED = sorted(_FORMATTING - {"a"})
 _FORMATTING_TAGS = re.compile(
-    r"<(?=/?(?:" + "|".join(sorted(_FORMATTING)) + r")[\s/>])(/?[a-zA-Z])", re.IGNORECASE)
+    r"<(?=/?[" + "".join(sorted({name[0] for name in _COUNTED})) + r"])"
+    r"(?=/?(?:" + "|".join(_COUNTED) + r")[\s/>])(/?[a-zA-Z])", re.IGNORECASE)
 WINDOW = 128  # tags counted at a time
 
 

