@@ -117,7 +117,7 @@ class FetchLedger:
     # -- posts ----------------------------------------------------------------
     def posts_due(self, now: str) -> list[dict]:
         return self._rows(
-            "SELECT pk, platform, id, handle, text, live_text, status FROM posts"
+            "SELECT pk, platform, id, handle, url, text, live_text, status FROM posts"
             " WHERE status = 'pending' OR (status = 'failed'"
             " AND coalesce(next_attempt_at, '') <= ? AND (coalesce(attempts, 0) < ? OR ?))"
             " ORDER BY pk",
@@ -126,7 +126,7 @@ class FetchLedger:
 
     def posts_to_recheck(self, checked_before: str) -> list[dict]:
         return self._rows(
-            "SELECT pk, platform, id, handle, text, live_text, status FROM posts"
+            "SELECT pk, platform, id, handle, url, text, live_text, status FROM posts"
             " WHERE status = 'archived' AND id IS NOT NULL"
             " AND coalesce(checked_at, '') < ? ORDER BY checked_at, pk",
             (checked_before,),
@@ -135,7 +135,7 @@ class FetchLedger:
     def posts_to_refresh(self) -> list[dict]:
         """Archived posts whose live data came from oEmbed alone (no media, no exact time)."""
         return self._rows(
-            "SELECT pk, platform, id, handle, text, live_text, status FROM posts"
+            "SELECT pk, platform, id, handle, url, text, live_text, status FROM posts"
             " WHERE status = 'archived' AND live_source = 'oembed' AND id IS NOT NULL"
             " ORDER BY pk"
         )

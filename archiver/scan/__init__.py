@@ -11,10 +11,11 @@ import hashlib
 import html as htmllib
 import re
 
+from .. import platforms
 from ..model import Article, Embed
-from . import cited, html, plaintext, publisher
+from . import cited, html, plaintext, publisher, registry
 from .decode import declared_codec, decode, looks_utf16
-from .urls import find_links, status_url
+from .urls import find_links
 
 __all__ = ["decode", "scan_bytes", "sniff_html"]
 
@@ -80,17 +81,19 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
         content_type = "charset=utf-8"  # wins over a <meta charset="utf-16"> now untrue
     is_html = sniff_html(data)
     structural = is_html and html.may_hold_embed(data)
-    if is_html and _quiet_html(data, structural):
+    lowered = data.lower()  # costs less than a search per spelling (T.CO, PIC.)
+    # The other platforms whose marks the page holds: each is asked for its own.
+    asked = registry.present(lowered)
+    if is_html and not asked and _quiet_html(data, structural):
         # Most articles embed nothing: their title and links are all there is,
         # and neither needs the whole article decoded or parsed.
-        lowered = data.lower()  # costs less than a search per spelling (T.CO, PIC.)
         has_links = _links_hinted(lowered)
         text = decode(data, content_type) if has_links else None
         return Article(source=source, title=_title(data, content_type), kind="html",
                        content_hash=digest, links=find_links(text) if text else [])
     text = decode(data, content_type)
     if is_html:
-        article = _scan_html(data, text, source, structural)
+        article = _scan_html(data, text, source, structural, asked)
     else:
         units = plaintext.text_units(text)
         embeds = plaintext.find_embeds(units) if plaintext.QUICK.search(text) else []
@@ -98,17 +101,23 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
         article = Article(source=source, title=title, kind="text", content_hash=digest)
         article.embeds = embeds
         article.cited = cited.in_text(text, set())
+        if asked:
+            more, cited_more = registry.find_in_text(text, asked)
+            article.embeds += more
+            article.cited += cited_more
+            article.links = registry.short_links(registry.urls_in_text(text), asked)
     article.content_hash = digest
     article.embeds = merge_duplicates(article.embeds + _shortcodes(text))
-    embedded = {e.id for e in article.embeds if e.id}
-    article.cited = [c for c in article.cited if c.id not in embedded]
-    article.links = find_links(text)
+    embedded = {(e.platform, e.id) for e in article.embeds if e.id}
+    article.cited = [c for c in article.cited if (c.platform, c.id) not in embedded]
+    # Other platforms' short links found above follow the t.co and pic links.
+    article.links = find_links(text) + article.links
     return article
 
 
-def _scan_html(data: bytes, text: str, source: str, structural: bool) -> Article:
+def _scan_html(data: bytes, text: str, source: str, structural: bool, asked: list) -> Article:
     flattened = plaintext.QUICK.search(text) is not None
-    if not (structural or flattened):
+    if not (structural or flattened or asked):
         return Article(source=source, title=_title(data, None, text), kind="html",
                        content_hash="")
     warnings: list[str] = []
@@ -116,17 +125,37 @@ def _scan_html(data: bytes, text: str, source: str, structural: bool) -> Article
     if doc is None:
         return Article(source=source, title=None, kind="html", content_hash="")
     title = html.title_of(doc)
-    embeds, elements, cited_posts = [], [], []
+    embeds, elements, cited_posts, links = [], [], [], []
+    if structural:
+        embeds, elements = html.find_embeds(doc)
+    if asked:
+        # The other platforms' embeds are read before the publisher forms, so that
+        # none of those reads a post of theirs as a tweet's card or quote.
+        others = registry.find_embeds(doc, asked)
+        if others:
+            pairs = list(zip(elements, embeds, strict=True)) + others
+            if elements:
+                order = html.document_order(doc)
+                pairs.sort(key=lambda pair: order.get(pair[0].mem_id, 0))
+            elements = [el for el, _ in pairs]
+            embeds = [embed for _, embed in pairs]
     if structural:
         hints = publisher.Hints.of(data)
-        embeds, elements = html.find_embeds(doc)
         embeds, elements = publisher.find(doc, text, embeds, elements, hints)
         cited_posts = publisher.cited_in(doc, embeds, elements, hints)
+    if asked:
+        taken = {el.mem_id for el in elements}
+        inside = html.Nearest(lambda el: el.mem_id in taken)
+        anchors = doc.css(registry.anchor_selector(asked))
+        cited_posts += cited.in_html(
+            anchors, lambda el: el.mem_id in taken or inside.above(el) is not None,
+            {(e.platform, e.id) for e in embeds if e.id}, post_of=registry.post_of(asked))
+        links = registry.short_links((a.attributes.get("href") for a in anchors), asked)
     if flattened and _DATED_HANDLE.search(text):
         # Tweets whose markup was flattened into the page's paragraphs.
         embeds += plaintext.find_embeds(html.page_lines(doc, elements))
     return Article(source=source, title=title, kind="html", content_hash="", embeds=embeds,
-                   warnings=warnings, cited=cited_posts)
+                   warnings=warnings, cited=cited_posts, links=links)
 
 
 # A "(@handle)" with a year (or a CJK date) shortly after it: the only kind of
@@ -208,5 +237,5 @@ def merge_duplicates(embeds: list[Embed]) -> list[Embed]:
             if link not in kept.links:
                 kept.links.append(link)
         if kept.id:
-            kept.url = status_url(kept.handle, kept.id)
+            kept.url = platforms.get(kept.platform).post_url(kept.id, kept.handle)
     return list(merged.values())

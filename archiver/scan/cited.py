@@ -30,25 +30,34 @@ def cited(tweet_id: str, handle: str | None) -> Embed:
                  form="cited")
 
 
-def in_html(anchors: list, inside_embed, embedded_ids: set) -> list[Embed]:
-    """The posts of the status links among anchors that stand in the page's
-    prose, once each, in order; inside_embed(el) tells whether an element is part
-    of an embed found."""
-    from .html import _Nearest
+def _tweet_of(href: str | None) -> Embed | None:
+    status = status_in(href)
+    return cited(status[1], status[0]) if status else None
 
-    furniture = _Nearest(lambda el: el.tag in _FURNITURE_TAGS or _FURNITURE_NAMES.search(
+
+def in_html(anchors: list, inside_embed, embedded_ids: set, post_of=_tweet_of) -> list[Embed]:
+    """The posts of the links among anchors that stand in the page's prose, once
+    each, in order; inside_embed(el) tells whether an element is part of an embed
+    found, post_of(href) which post a link names (a tweet's, by default), as a
+    cited Embed, or None."""
+    from .html import Nearest
+
+    furniture = Nearest(lambda el: el.tag in _FURNITURE_TAGS or _FURNITURE_NAMES.search(
         el.attributes.get("class") or "") is not None)
-    found: dict[str, Embed] = {}
+    found: dict[tuple, Embed] = {}
     for a in anchors:
         attributes = a.attributes
-        status = status_in(attributes.get("href"))
-        if not status or status[1] in embedded_ids or status[1] in found:
+        post = post_of(attributes.get("href"))
+        if post is None:
+            continue
+        key = (post.platform, post.id)
+        if post.id in embedded_ids or key in embedded_ids or key in found:
             continue
         if _FURNITURE_NAMES.search(attributes.get("class") or "") or inside_embed(a):
             continue
         if furniture.above(a) is not None:
             continue
-        found[status[1]] = cited(status[1], status[0])
+        found[key] = post
     return list(found.values())
 
 

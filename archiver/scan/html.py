@@ -148,8 +148,8 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
         wanted = {n.mem_id for n in doc.css(_FIGURES)}
         figures = [fig for fig in figures if fig.mem_id in wanted]
     tweet_quotes = {n.mem_id for n in doc.css(_TWEET_QUOTES)} if quotes else set()
-    enclosing_quote = _Nearest(lambda el: el.tag == "blockquote")
-    enclosing_amp = _Nearest(lambda el: el.tag == "amp-twitter"
+    enclosing_quote = Nearest(lambda el: el.tag == "blockquote")
+    enclosing_amp = Nearest(lambda el: el.tag == "amp-twitter"
                              and bool(el.attributes.get("data-tweetid")))
 
     def add(el, embed: Embed | None) -> None:
@@ -208,7 +208,7 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
             add(bq, _from_blockquote(bq, "oembed"))
 
     wanted = {fig.mem_id for fig in figures}
-    inside_figure = _Nearest(lambda el: el.tag == "figure" and el.mem_id in wanted)
+    inside_figure = Nearest(lambda el: el.tag == "figure" and el.mem_id in wanted)
     for fig in figures:
         if inside_figure.above(fig) is not None:
             continue  # read with the figure around it
@@ -256,7 +256,7 @@ def unique(nodes: list) -> list:
     return [n for n in nodes if not (n.mem_id in seen or seen.add(n.mem_id))]
 
 
-class _Nearest:
+class Nearest:
     """The nearest ancestor of an element that passes a test, remembered for every
     element on the way up: asked for many elements, the tree is climbed once."""
 
@@ -388,7 +388,7 @@ def _own_parts(bq) -> tuple[set, list]:
     else:
         paragraphs = [p for p in bq.css("p") if p.mem_id not in nested]
     own = []
-    outer = _Nearest(lambda el: el.tag == "p" or el.mem_id == bq.mem_id)
+    outer = Nearest(lambda el: el.tag == "p" or el.mem_id == bq.mem_id)
     for p in paragraphs:
         above = outer.above(p)
         if above is None or above.mem_id == bq.mem_id:  # a <p> inside a <p> is read with it

@@ -55,7 +55,7 @@ def find(doc, text: str, embeds: list[Embed], elements: list, hints: Hints = Hin
     order; `text` is the page the document was parsed from."""
     taken = {el.mem_id for el in elements}
     holds_taken = _ancestors(elements)
-    inside_taken = html._Nearest(lambda el: el.mem_id in taken)
+    inside_taken = html.Nearest(lambda el: el.mem_id in taken)
     found = list(zip(elements, embeds, strict=True))
     read: set = set()  # elements that gave a post here: each gives one
 
@@ -130,7 +130,7 @@ def cited_in(doc, embeds: list[Embed], elements: list, hints: Hints = Hints()) -
     if not hints.status:
         return []
     taken = {el.mem_id for el in elements}
-    inside = html._Nearest(lambda el: el.mem_id in taken)
+    inside = html.Nearest(lambda el: el.mem_id in taken)
     return cited.in_html(doc.css(_STATUS_ANCHORS),
                          lambda el: el.mem_id in taken or inside.above(el) is not None,
                          {e.id for e in embeds if e.id})
@@ -148,7 +148,7 @@ def _read_markup(markup: str, depth: int) -> list[Embed]:
 def _quote_blocks(doc, anchors: list, taken: set, add) -> None:
     """Quote blocks linking a post: the innermost quote around each status link,
     and blockquotes holding nothing but an empty status link."""
-    quote = html._Nearest(lambda el: el.tag in ("q", "blockquote")
+    quote = html.Nearest(lambda el: el.tag in ("q", "blockquote")
                           or "quote" in (el.attributes.get("class") or "").lower())
     blocks: dict = {}
     for a in anchors:
@@ -204,5 +204,5 @@ def _outermost(candidates: list, test) -> list:
     """The candidates passing the test that no other passing candidate encloses."""
     passing = [el for el in candidates if test(el)]
     wanted = {el.mem_id for el in passing}
-    enclosing = html._Nearest(lambda el: el.mem_id in wanted)
+    enclosing = html.Nearest(lambda el: el.mem_id in wanted)
     return [el for el in passing if enclosing.above(el) is None]

@@ -38,9 +38,12 @@ def find_embeds(tree, asked: list[platforms.Platform]) -> list[tuple[object, Emb
     combined = ", ".join(p.embed_selector for p in with_selector)
     found: list[tuple[object, Embed]] = []
     taken: set[int] = set()
+    passed: set[int] = set()
     for node in tree.css(combined):
-        if _inside(node, taken):
+        # Lexbor gives an element once for each part of the list it matches.
+        if node.mem_id in taken or node.mem_id in passed or _inside(node, taken):
             continue
+        passed.add(node.mem_id)
         for platform in with_selector:
             if not node.css_matches(platform.embed_selector):
                 continue
@@ -62,6 +65,37 @@ def _inside(node, taken: set[int]) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+def anchor_selector(asked: list[platforms.Platform]) -> str:
+    """Anchors whose href may name a post or a short link of the asked platforms."""
+    marks = sorted({m.decode("ascii", "ignore") for p in asked for m in p.markers})
+    marks = [m.replace("\\", "").replace('"', "") for m in marks if m]
+    return ", ".join(f'a[href*="{m}" i]' for m in marks)
+
+
+def post_of(asked: list[platforms.Platform]):
+    """href -> the cited Embed of the post it names on one of the asked platforms."""
+    def read(href: str | None) -> Embed | None:
+        href = (href or "").strip()
+        for platform in asked if href else ():
+            ref = platform.post_ref(href)
+            if ref is not None:
+                return Embed(platform=ref.platform, id=ref.id, handle=ref.handle,
+                             url=platform.post_url(ref.id, ref.handle), form="cited")
+        return None
+    return read
+
+
+def short_links(urls, asked: list[platforms.Platform]) -> list[str]:
+    """The asked platforms' short links among urls (they lead to a post only once
+    resolved), once each, in order."""
+    found: dict[str, None] = {}
+    for url in urls:
+        url = (url or "").strip()
+        if url and any(p.link_key(url) is not None for p in asked):
+            found.setdefault(url)
+    return list(found)
 
 
 def cited_in_links(hrefs, asked: list[platforms.Platform], embedded: set) -> list[Embed]:
@@ -91,10 +125,9 @@ def urls_in_text(text: str) -> list[str]:
     return [m.group(0).rstrip(_TRAILING) for m in _URL.finditer(text)]
 
 
-def find_in_text(text: str, lowered: bytes) -> tuple[list[Embed], list[Embed]]:
+def find_in_text(text: str, asked: list[platforms.Platform]) -> tuple[list[Embed], list[Embed]]:
     """(embeds, cited) of the asked platforms in a plain-text article: each
     platform's attribution form, then every post URL written out."""
-    asked = present(lowered)
     embeds = [e for p in asked for e in p.find_in_text(text)]
     embedded = {(e.platform, e.id) for e in embeds if e.id}
     return embeds, cited_in_links(urls_in_text(text), asked, embedded)
