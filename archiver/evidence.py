@@ -166,7 +166,8 @@ class Draft:
                                        captured_at))
             for kept in media or []:
                 item = {"position": kept.file.position, "media_type": kept.file.kind,
-                        "alt": kept.file.alt}
+                        "alt": kept.file.alt,
+                        **({"note": kept.file.note} if kept.file.note else {})}
                 if kept.name is None:
                     failures.append({"kind": "media", **item, "source_url": kept.file.url,
                                      "http_status": kept.status, "reason": kept.error})

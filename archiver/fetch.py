@@ -483,7 +483,10 @@ class Fetcher:
         kept = await asyncio.gather(*(self._in_thread(one, f)
                                       for f in media.plan(platform, items)))
         for k in kept:
-            self.report.media["failed" if k.error else "kept"] += 1
+            # A file the platform does not offer at all is recorded, not retried: it
+            # is no failure of this run.
+            self.report.media["kept" if k.name else "not offered" if k.file.url is None
+                              else "failed"] += 1
             if k.error:
                 self.events({"event": "media", "url": k.file.url, "position": k.file.position,
                              "error": k.error})

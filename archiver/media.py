@@ -33,6 +33,7 @@ ACCEPTED = {
     "photo": ("image/",),
     "video": ("video/", "application/octet-stream", "binary/octet-stream"),
     "gif": ("video/", "image/gif", "application/octet-stream", "binary/octet-stream"),
+    "poster": ("image/",),  # a video's still, kept where the video is offered only as a stream
 }
 EXTENSIONS = {
     "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
@@ -57,6 +58,7 @@ class MediaFile:
     key: str  # the platform's name for it, safe in a file name
     url: str | None  # the best copy; None: the data names no file to keep
     alt: str | None = None
+    note: str | None = None  # why this is not the file itself (a poster for a stream)
 
 
 @dataclass
@@ -85,7 +87,15 @@ def plan(platform: Platform, media: list) -> list[MediaFile]:
             kind = "photo"
         key = _UNSAFE.sub("_", platform.media_key(item) or "").strip("._")[:80] or "media"
         alt = item.get("alt") if isinstance(item.get("alt"), str) else None
-        files.append(MediaFile(position, kind, key, platform.original_media_url(item), alt))
+        url, note = platform.original_media_url(item), None
+        poster = item.get("url")
+        if (url is None and kind in ("video", "gif") and isinstance(poster, str)
+                and poster.startswith(("https://", "http://"))):
+            # A video offered only as a stream (YouTube's, a playlist): its poster is
+            # what can be kept, and the manifest says so.
+            url, kind = poster, "poster"
+            note = "the video is offered only as a stream: its poster is kept instead"
+        files.append(MediaFile(position, kind, key, url, alt, note))
     return files
 
 

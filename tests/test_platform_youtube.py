@@ -167,7 +167,7 @@ def test_a_public_video_is_archived_with_title_channel_date_and_poster(standin):
         "2024-03-01T06:12:00-08:00", "watch")
     # The largest thumbnail, without the resizing parameters.
     assert data.media == [{"type": "video", "alt": None, "video": None, "key": "Xw1yQ8dL2aA",
-                           "url": "https://i.ytimg.com/vi/Xw1yQ8dL2aA/maxresdefault.jpg"}]
+                           "url": f"{standin.url}/vi/Xw1yQ8dL2aA/maxresdefault.jpg"}]
     watch = standin.hits(r"^/watch\?v=Xw1yQ8dL2aA")[0]
     assert "SOCS=" in watch.headers.get("Cookie", "")  # past the consent page
 
@@ -348,15 +348,14 @@ def test_run_archives_a_video_records_a_deleted_one_and_says_its_stream_is_not_k
         '<iframe src="https://www.youtube-nocookie.com/embed/-G0neV1de0x"></iframe>'
         "</article></body></html>")
     proc = run("run", str(page), env={**standin.env(), "ARCHIVER_TIMEOUT": "5"})
-    # YouTube lists no file of a video outside its own player (signed streams): the
-    # video's file is a media failure of its own, the post archived all the same.
-    assert proc.returncode == 1, proc.stdout_text + proc.stderr_text
+    # YouTube lists no file of a video outside its own player (signed streams): its
+    # poster is kept in its place, the manifest says so, and no run fails for it.
+    assert proc.returncode == 0, proc.stdout_text + proc.stderr_text
     assert "Posts: 1 archived, 1 deleted" in proc.stdout_text
-    assert "Media files: 1 failed" in proc.stdout_text
+    assert "Media files: 1 kept" in proc.stdout_text
     conn = sqlite3.connect(archive / "archive.db")
     conn.row_factory = sqlite3.Row
-    failed = conn.execute("SELECT media_type, reason FROM media_failures").fetchall()
-    assert [(r["media_type"], "only a stream" in r["reason"]) for r in failed] == [("video", True)]
+    assert conn.execute("SELECT count(*) FROM media_failures").fetchone()[0] == 0
     posts = {r["id"]: r for r in conn.execute("SELECT * FROM posts WHERE platform = 'youtube'")}
     assert set(posts) == {"Xw1yQ8dL2aA", "-G0neV1de0x"}
     kept = posts["Xw1yQ8dL2aA"]
@@ -373,6 +372,9 @@ def test_run_archives_a_video_records_a_deleted_one_and_says_its_stream_is_not_k
     assert "ytInitialPlayerResponse" in (folders[0] / "watch.html").read_text()
     manifest = json.loads((folders[0] / "manifest.json").read_text())
     assert {f["name"] for f in manifest["files"]} >= {"screenshot.png", "watch.html"}
+    [poster] = [f for f in manifest["files"] if f["kind"] == "media"]
+    assert poster["media_type"] == "poster" and "only as a stream" in poster["note"]
+    assert (folders[0] / poster["name"]).read_bytes()[:2] in (b"\xff\xd8", b"\x89P")
     # The deleted video keeps the answers that said so, and no screenshot, under a
     # folder that does not begin with "-".
     gone = list((archive / "snapshots" / "youtube" / "_-G0neV1de0x").iterdir())

@@ -106,7 +106,13 @@ class YouTubeStandIn(PlatformStandIn):
             (re.compile(r"^/oembed$"), self.oembed),
             (re.compile(r"^/watch$"), self.watch),
             (re.compile(r"^/embed/(?P<id>[0-9A-Za-z_-]{11})$"), self.embed),
+            (re.compile(r"^/vi/(?P<id>[0-9A-Za-z_-]{11})/(?P<name>\w+)\.jpg$"), self.thumbnail),
         ]
+
+    def thumbnail(self, request, match) -> Reply:
+        # A JPEG's first bytes and the size its name says: enough to be kept as one.
+        body = b"\xff\xd8\xff\xe0" + match.group("name").encode() * 64 + b"\xff\xd9"
+        return Reply(200, body, "image/jpeg")
 
     def _video(self, video_id: str) -> Video:
         return self.videos.get(video_id) or Video(video_id, behaviour="deleted")
@@ -128,7 +134,7 @@ class YouTubeStandIn(PlatformStandIn):
             "type": "video", "height": 113, "width": 200, "version": "1.0",
             "provider_name": "YouTube", "provider_url": "https://www.youtube.com/",
             "thumbnail_height": 360, "thumbnail_width": 480,
-            "thumbnail_url": f"https://i.ytimg.com/vi/{shown}/hqdefault.jpg",
+            "thumbnail_url": f"{self.url}/vi/{shown}/hqdefault.jpg",
             "html": f'<iframe width="200" height="113" src="https://www.youtube.com/embed/'
                     f'{shown}?feature=oembed" frameborder="0" allow="accelerometer; autoplay;'
                     f' clipboard-write; encrypted-media; gyroscope; picture-in-picture;'
@@ -166,7 +172,8 @@ class YouTubeStandIn(PlatformStandIn):
         else:
             playability = {"status": "OK", "playableInEmbed":
                            video.behaviour != "embedding_disabled"}
-        thumbnails = [{"url": f"https://i.ytimg.com/vi/{shown}/{name}.jpg?sqp=-oaymw&rs=AOn4",
+        # Served by the stand-in itself, as i.ytimg.com serves them.
+        thumbnails = [{"url": f"{self.url}/vi/{shown}/{name}.jpg?sqp=-oaymw&rs=AOn4",
                        "width": width, "height": width * 9 // 16}
                       for name, width in (("default", 120), ("hqdefault", 480),
                                           ("maxresdefault", 1920))]

@@ -173,9 +173,10 @@ def _media(url: str, video: str) -> dict:
 
 
 def _original(url: str) -> str:
-    """A thumbnail without the resizing parameters i.ytimg.com adds (sqp, rs)."""
+    """A thumbnail without the resizing parameters YouTube's image host adds (sqp,
+    rs): whatever host serves it (a mirror too), the path names the full image."""
     parts = urlsplit(url)
-    if (parts.hostname or "").endswith("ytimg.com"):
+    if "/vi/" in parts.path or "/vi_webp/" in parts.path:
         return url.split("?", 1)[0]
     return url
 
