@@ -43,8 +43,10 @@ def test_a_video_keeps_its_mp4_never_a_playlist_and_names_come_from_the_media_ke
            "video": "https://video.twimg.com/tweet_video/Gf.mp4", "key": "16_99"}
     planned = media.plan(TWITTER, [video, playlist, gif, "junk"])
     assert [(f.position, f.kind, f.key) for f in planned] == [
-        (1, "video", "Ab"), (2, "video", "Ab"), (3, "gif", "16_99")]
-    assert planned[0].url == video["video"] and planned[1].url is None
+        (1, "video", "Ab"), (2, "poster", "Ab"), (3, "gif", "16_99")]
+    # A video listed only as a playlist: its poster is what can be kept, and says so.
+    assert planned[0].url == video["video"] and planned[1].url == video["url"]
+    assert "only as a stream" in planned[1].note and planned[0].note is None
     assert planned[2].url == gif["video"]
     # A platform that says nothing of sizes keeps the URLs it was given.
     assert Platform().original_media_url({"type": "photo", "url": "https://x/p.jpg"}) == (
