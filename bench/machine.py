@@ -54,6 +54,7 @@ def _version(name: str) -> str:
 
 def describe() -> dict:
     import lxml.etree
+    from selectolax import lexbor
 
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
@@ -62,8 +63,10 @@ def describe() -> dict:
         "RAM": f"{_ram_gb():.1f} GiB",
         "OS": f"{platform.system()} {platform.release()} ({platform.machine()})",
         "Python": f"{sys.version.split()[0]} ({sys.executable})",
+        "selectolax": f"{_version('selectolax')} (Lexbor {lexbor.LEXBOR_VERSION_MAJOR}."
+                      f"{lexbor.LEXBOR_VERSION_MINOR}; HTML)",
         "lxml": f"{lxml.etree.__version__} (libxml2 "
-                f"{'.'.join(map(str, lxml.etree.LIBXML_VERSION))})",
+                f"{'.'.join(map(str, lxml.etree.LIBXML_VERSION))}; feeds and sitemaps)",
         "SQLite": sqlite3.sqlite_version,
         "Chromium": _chromium(),
         "Playwright": _version("playwright"),

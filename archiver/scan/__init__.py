@@ -66,10 +66,38 @@ def _links_hinted(lowered: bytes) -> bool:
     return _TCO.search(lowered) is not None or _PIC.search(lowered) is not None
 
 
+_VISIBLE = re.compile(r"\S")
+_LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # where splitlines() breaks
+
+
+def _first_line(text: str) -> str | None:
+    """The first line of a plain-text article that holds anything, as
+    plaintext.text_units gives it (white space normalised), cut to 500 characters."""
+    start = _VISIBLE.search(text)
+    if start is None:
+        return None
+    end = _LINE_BREAK.search(text, start.start())
+    line = text[start.start():end.start() if end else len(text)]
+    return " ".join(line.split())[:500]
+
+
 def _quiet_html(data: bytes, structural: bool) -> bool:
     """True for HTML that cannot hold an embed in any form the scanner reads;
     structural is html.may_hold_embed(data) (which says yes to a "[tweet" shortcode too)."""
-    return not structural and b"(@" not in data
+    return not structural and not _holds_paren_at(data)
+
+
+def _holds_paren_at(data: bytes) -> bool:
+    """Whether "(@" stands in the bytes. An "@" is rare, and found by memchr: its few
+    occurrences are read at ten times the speed of a search for the pair."""
+    at = data.find(b"@")
+    for _ in range(64):
+        if at < 0:
+            return False
+        if at and data[at - 1] == 0x28:  # "("
+            return True
+        at = data.find(b"@", at + 1)
+    return b"(@" in data[at - 1:]  # an "@" in every other byte: one search for the rest
 
 
 def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) -> Article:
@@ -95,9 +123,12 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
     if is_html:
         article = _scan_html(data, text, source, structural, asked)
     else:
-        units = plaintext.text_units(text)
-        embeds = plaintext.find_embeds(units) if plaintext.QUICK.search(text) else []
-        title = units[0].split("\n")[0][:500] if units else None
+        if plaintext.QUICK.search(text):
+            units = plaintext.text_units(text)
+            embeds = plaintext.find_embeds(units)
+            title = units[0].split("\n")[0][:500] if units else None
+        else:  # no "(@handle)": the first line is all that is read
+            embeds, title = [], _first_line(text)
         article = Article(source=source, title=title, kind="text", content_hash=digest)
         article.embeds = embeds
         article.cited = cited.in_text(text, set())

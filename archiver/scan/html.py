@@ -109,9 +109,17 @@ def document_order(doc) -> dict:
     return {n.mem_id: i for i, n in enumerate(doc.css("*"))}
 
 
-_TWEET_QUOTES = "blockquote.twitter-tweet, blockquote.twitter-video"
-_FIGURES = ("figure.is-provider-twitter, figure.wp-block-embed-twitter, figure.is-provider-x, "
-            "figure.wp-block-embed-x")
+_TWEET_CLASSES = frozenset(("twitter-tweet", "twitter-video"))
+_FIGURE_CLASSES = frozenset(("is-provider-twitter", "wp-block-embed-twitter", "is-provider-x",
+                             "wp-block-embed-x"))
+_FIGURES = ", ".join(f"figure.{name}" for name in sorted(_FIGURE_CLASSES))
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def _classes(attributes: dict) -> list[str]:
+    """An element's class names (split where CSS splits them: on ASCII white space)."""
+    value = attributes.get("class")
+    return _ASCII_SPACE.split(value) if value else []
 _NAMED = "[data-tweet-id], [data-embed-id], iframe[src]"
 _AMPS = "amp-twitter[data-tweetid]"
 # Every element find_embeds reads, in one query (its matches come in document order).
@@ -132,22 +140,21 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
         return [], []
     order = {n.mem_id: i for i, n in enumerate(candidates)}
     quotes, amps, figures, named = [], [], [], []
+    tweet_quotes: set = set()
     for el in candidates:
         tag = el.tag
         attributes = el.attributes
         if tag == "blockquote":
             quotes.append(el)
+            if not _TWEET_CLASSES.isdisjoint(_classes(attributes)):
+                tweet_quotes.add(el.mem_id)
         elif tag == "amp-twitter" and "data-tweetid" in attributes:
             amps.append(el)
-        elif tag == "figure":
+        elif tag == "figure" and not _FIGURE_CLASSES.isdisjoint(_classes(attributes)):
             figures.append(el)
         if "data-tweet-id" in attributes or "data-embed-id" in attributes or (
                 tag == "iframe" and "src" in attributes):
             named.append(el)
-    if figures:
-        wanted = {n.mem_id for n in doc.css(_FIGURES)}
-        figures = [fig for fig in figures if fig.mem_id in wanted]
-    tweet_quotes = {n.mem_id for n in doc.css(_TWEET_QUOTES)} if quotes else set()
     enclosing_quote = Nearest(lambda el: el.tag == "blockquote")
     enclosing_amp = Nearest(lambda el: el.tag == "amp-twitter"
                              and bool(el.attributes.get("data-tweetid")))
@@ -239,7 +246,7 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
     return [embed for _, embed, _ in found], [el for _, _, el in found]
 
 
-_CSS_SPECIAL = re.compile(r"[^a-zA-Z0-9_\u0080-\U0010ffff-]")
+_CSS_SPECIAL = re.compile(r"[^\w-]")  # escaping more than needed is still valid CSS
 
 
 def css_name(name: str) -> str:
@@ -539,7 +546,7 @@ def page_lines(doc, skip) -> list[str]:
         return []
     for el in skip:
         el.decompose(recursive=False)  # unlinked with all it holds
-    for el in body.css(_HIDDEN_TAGS):
+    for el in body.css(_HIDDEN_TAGS):  # a script's data often quotes the tweets
         el.decompose(recursive=False)
     if not QUICK.search(body.text()):
         return []

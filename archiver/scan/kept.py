@@ -24,7 +24,7 @@ MAX_DEPTH = 2
 
 def kept_markup(doc, text: str, in_attributes: bool = True) -> list[tuple[object, str]]:
     """(element, markup) for every piece of embed code the page keeps as text;
-    attributes are searched only when in_attributes (see may_escape_markup).
+    attributes are searched only when in_attributes.
     `text` is the page the document was parsed from."""
     found: list[tuple[object, str]] = []
     for el in unique(doc.css("textarea, script[type], noscript, template")):
@@ -85,12 +85,3 @@ def _decoded(text: str) -> str | None:
     if "<" not in text or not any(marker in text for marker in MARKERS):
         return None
     return text
-
-
-_ESCAPED = (b"&lt;", b'="<', b"='<")
-
-
-def may_escape_markup(data: bytes) -> bool:
-    """Whether an attribute of the page may hold markup: reading every attribute
-    of a page costs more than these tests of its bytes."""
-    return any(sign in data for sign in _ESCAPED)

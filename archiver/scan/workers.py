@@ -1,6 +1,6 @@
 """Processes that read and parse sources, each source within a time budget.
 
-Parsing runs in C (regular expressions, libxml2) that no signal interrupts
+Parsing runs in C (regular expressions, Lexbor) that no signal interrupts
 reliably, so the only sure way to stop a source that takes too long is to kill
 the process parsing it. Every source is therefore parsed in a worker process:
 one for a small scan, one per core for a large one. A worker over its source's
