@@ -13,7 +13,7 @@ Formatting elements left open (<b>, <font>, ...) are opened again inside every
 block that follows them (the standard's "reconstruct the active formatting
 elements"): hundreds of distinct ones left open, then many paragraphs, make
 hundreds of elements per paragraph. Past MAX_FORMATTING of them active at once,
-a further formatting start tag is left out (its text stays).
+a further formatting start tag (never a link's) is left out (its text stays).
 
 Most pages nest a few dozen deep: an estimate made in C by regular expressions
 clears them at once. Only pages it cannot clear are walked in Python, and only
@@ -143,7 +143,8 @@ def _rewrite(text: str) -> tuple[str, list[str]]:
                           or stack[-1] in _CLOSES_SAME.get(name, ())):
                 stack.pop()
             if name in _FORMATTING:
-                if _active_count(active) >= MAX_FORMATTING:
+                # A link is never left out (it may be a post's): a new <a> ends the last.
+                if name != "a" and _active_count(active) >= MAX_FORMATTING:
                     out.append(text[copied:m.start()])
                     copied = pos  # left out
                     dropped = True
