@@ -108,6 +108,9 @@ class Answer:
 def trusted_hosts(settings: Settings) -> set[str]:
     hosts = set()
     for template in (t for section in settings.endpoints.values() for t in section.values()):
+        netloc = urlsplit(template).netloc
+        if "{" in netloc:
+            continue  # a host named by the post ("https://{host}/..."): trusted by no one
         host = urlsplit(template.replace("{", "").replace("}", "")).hostname
         if host:
             hosts.add(host.lower())

@@ -50,3 +50,13 @@ def test_a_wrong_section_or_endpoint_is_a_one_line_error(tmp_path, text, says):
     with pytest.raises(ArchiverError, match=None) as caught:
         load(config(tmp_path, text), env={})
     assert says in str(caught.value)
+
+
+def test_an_endpoint_whose_host_is_a_field_trusts_no_host(tmp_path):
+    from archiver.net import trusted_hosts
+
+    settings = load(config(tmp_path, ""), env={})
+    hosts = trusted_hosts(settings)
+    assert "t.co" in hosts and "cdn.syndication.twimg.com" in hosts
+    # Mastodon's status API lives on each post's own instance: "https://{host}/...".
+    assert "host" not in hosts and not any("{" in h for h in hosts)
