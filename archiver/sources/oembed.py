@@ -6,9 +6,9 @@ import json
 
 from ..clean import storable_json
 from ..net import Answer
+from ..platforms.base import Finding, PostData
 from ..scan import html as tweet_markup
 from ..scan.urls import parse_status_url
-from ..platforms.base import Finding, PostData
 
 
 def read(answer: Answer, tweet_id: str) -> Finding:
