@@ -66,14 +66,22 @@ _FORMATTING_TAGS = re.compile(
     r"<(?=/?[" + "".join(sorted({name[0] for name in _COUNTED})) + r"])"
     r"(?=/?(?:" + "|".join(_COUNTED) + r")[\s/>])(/?[a-zA-Z])", re.IGNORECASE)
 WINDOW = 128  # tags counted at a time
+# The tokens of elements whose names cannot be a formatting element's (by the first
+# letter): taken out, what is left counts the formatting elements and more.
+_FIRSTS = "".join(sorted({name[0] for name in _COUNTED}))
+_OTHER_TOKENS = re.compile("/?[^/" + _FIRSTS + _FIRSTS.upper() + "]")
 
 
 def bounded(text: str) -> tuple[str, list[str]]:
     """The text to parse, and what was changed in it (as warnings)."""
     if text.count("<") <= MAX_FORMATTING:
         return text, []
-    if (_peak("".join(_TAGS.findall(text)), WINDOW) <= MAX_DEPTH
-            and _peak("".join(_FORMATTING_TAGS.findall(text)), 8) <= MAX_FORMATTING):
+    tokens = "".join(_TAGS.findall(text))
+    # Formatting elements are counted among the elements whose names start as theirs
+    # do; only when those could be too many are the formatting tags themselves found.
+    if _peak(tokens, WINDOW) <= MAX_DEPTH and (
+            _peak(_OTHER_TOKENS.sub("", tokens), 8) <= MAX_FORMATTING
+            or _peak("".join(_FORMATTING_TAGS.findall(text)), 8) <= MAX_FORMATTING):
         return text, []
     return _rewrite(text)
 
