@@ -325,19 +325,24 @@ def render_doc(args, info, when, commit, load_before, load_after, total_s, heade
         c = notes["corpus"]
         s = scan.scan
         forms = ", ".join(f"{k} {v}" for k, v in sorted(c["forms"].items()))
+        platforms = ", ".join(f"{k} {v:,}" for k, v in sorted(
+            c.get("platforms", {"twitter": c["embeds"]}).items(), key=lambda x: -x[1]))
         out += [
             "## Scan",
             "",
             f"Corpus: {c['articles']:,} generated articles (bench/corpus.py, seed {c['seed']}), "
             f"{c['bytes'] / 1e6:.0f} MB, {c['min_bytes'] / 1000:.0f}-{c['max_bytes'] / 1000:.0f} "
             f"KB each; {c['articles'] - c['with_embeds']:,} with no embed, "
-            f"{c['with_embeds']} with 1-40 ({c['embeds']:,} tweets in all), {c['text']} plain "
-            f"text, {c['amp']} AMP. Pages carry what news pages carry: meta tags including "
-            "twitter:card, navigation, share links to twitter.com/intent/tweet, long prose "
-            "(sentences drawn from a fixed news vocabulary), "
-            "figures, inline CSS, scripts and JSON state, sidebars, footers; a few carry "
-            "negatives (timelines, status links in prose, pull quotes, Bluesky attributions, "
-            f"\"(@handle)\" in prose). Embed forms planted: {forms}.",
+            f"{c['with_embeds']} with 1-40 ({c['embeds']:,} posts in all: {platforms}; "
+            f"{c.get('mixed', 0)} articles embed other platforms' posts, tweets among them), "
+            f"{c['text']} plain text, {c['amp']} AMP. Pages carry what news pages carry: meta "
+            "tags including twitter:card, navigation, share links to twitter.com/intent/tweet "
+            "and Facebook's sharer, long prose (sentences drawn from a fixed news vocabulary), "
+            "figures, inline CSS, scripts and JSON state, sidebars, footers with links to the "
+            "site's own accounts on the platforms; a few carry negatives (timelines, status "
+            "links in prose, pull quotes, Bluesky attributions in HTML, \"(@handle)\" in prose, "
+            "other platforms' profile, page, playlist and discussion widgets, their posts "
+            f"cited in the prose). Embed forms planted: {forms}.",
             "",
             f"`archiver --archive TMP scan CORPUS --quiet` (a fresh archive each run, database "
             f"writes included) against selectolax's `LexborHTMLParser` (the fastest HTML5 "

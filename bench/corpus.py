@@ -3,9 +3,13 @@
 Most articles are HTML pages with no embed at all (head with meta tags incl.
 twitter:card, navigation, share links to twitter.com/intent/tweet, long prose,
 sidebars, inline CSS/JS/JSON state, footer). Some hold 1-40 embeds in every
-markup form the scanner reads (reference §1.1-1.5, tests/fixtures/scan/); some
-are plain text, a part of them with "— Name (@handle) Month D, YYYY" attributions.
-A few carry negatives (timelines, status links in prose, pull quotes, Bluesky).
+markup form the scanner reads (reference §1.1-1.5, tests/fixtures/scan/): most
+of those tweets alone, some posts of all ten platforms in their forms
+(bench/platform_forms.py), tweets among them; some are plain text, a part of them
+with "— Name (@handle) Month D, YYYY" attributions (and Bluesky's and Instagram's).
+A few carry negatives (timelines, status links in prose, pull quotes, other
+platforms' profile widgets and posts cited in the prose); footers link the site's
+own accounts on the platforms.
 
     python -m bench.corpus DIR [--articles N] [--seed S]
 """
@@ -21,8 +25,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-# Bump when the output changes, so cached corpora are regenerated.
-VERSION = 4
+from . import platform_forms
+
+# Bump when the output changes (here or in platform_forms.py), so cached corpora
+# are regenerated.
+VERSION = 5
 
 TWEPOCH_MS = 1288834974657
 MIN_BYTES, MAX_BYTES = 20_000, 300_000
@@ -77,6 +84,15 @@ SITES = [
     ("Launch Window", "launchwindow.example", "LaunchWindowHQ"),
     ("Coastline News", "coastlinenews.example", "CoastlineNews"),
 ]
+# The accounts each site's footer links to besides X: profiles, never posts.
+FOLLOW = {
+    "ElmCityRecord": ("facebook", "instagram"), "PortEllisPost": ("facebook",),
+    "RiversideSports": ("facebook", "instagram", "youtube", "tiktok"), "NorthgateNow": (),
+    "MarlowWeekly": ("facebook",), "WNN": ("facebook", "instagram", "youtube", "tiktok",
+                                           "threads", "bluesky", "telegram"),
+    "LaunchWindowHQ": ("youtube", "bluesky", "mastodon"),
+    "CoastlineNews": ("facebook", "instagram", "youtube"),
+}
 SECTIONS = ["news", "politics", "business", "sports", "things-to-do", "food", "weather",
             "local", "world", "opinion", "science", "culture", "education", "transport"]
 
@@ -403,7 +419,8 @@ def n_mention(w: Writer) -> str:
             f"{w.para()}</p>")
 
 
-NEGATIVES = [n_timeline, n_prose_status, n_pullquote, n_bluesky, n_mention]
+NEGATIVES = [n_timeline, n_prose_status, n_pullquote, n_bluesky, n_mention,
+             platform_forms.n_profile_embed, platform_forms.n_cited]
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -414,8 +431,9 @@ class Planned:
     name: str
     data: bytes
     kind: str  # html | amp | text
-    embeds: int  # tweets planted (each one embed to the scanner)
+    embeds: int  # posts planted (each one embed to the scanner)
     forms: list[str]
+    platforms: dict[str, int] = field(default_factory=dict)  # posts planted, by platform
 
 
 def _links(w: Writer, base: str, n: int, cls: str = "menu-item") -> str:
@@ -480,11 +498,14 @@ def _figure(w: Writer, domain: str) -> str:
             "</figcaption></figure>\n")
 
 
-def html_article(w: Writer, idx: int, target: int, n_embeds: int, negatives: int) -> Planned:
+def html_article(w: Writer, idx: int, target: int, n_embeds: int, negatives: int,
+                 mix: str = "") -> Planned:
+    """mix: "" embeds tweets alone; "some" posts of the platforms in their proportions;
+    "every" one post of each platform first."""
     r = w.rng
     site = r.choice(SITES)
     name, domain, handle = site
-    amp = r.random() < 0.08
+    amp = r.random() < 0.08 and mix != "every"
     style = r.choice(["wp", "next", "drupal", "cnn", "classic"]) if not amp else "amp"
     title = w.headline()
     section = r.choice(SECTIONS)
@@ -514,21 +535,33 @@ def html_article(w: Writer, idx: int, target: int, n_embeds: int, negatives: int
              f'{domain}/{section}" data-sizes="300x250,300x600"></div></aside></main>\n')
     foot = (f'<footer class="site-footer"><ul>{_links(w, domain, r.randint(10, 40), "foot")}</ul>'
             f'<p>&copy; {when.year} {name} &middot; <a href="https://twitter.com/{handle}">{name} '
-            'on X</a></p></footer>\n</div>\n')
+            f'on X</a></p>{platform_forms.follow_links(handle, FOLLOW[handle])}</footer>\n'
+            "</div>\n")
     js_bytes = min(int(target * r.uniform(0.03, 0.2)), len(w.js) - 1)
     start = r.randrange(max(1, len(w.js) - js_bytes))
     script = f"<script>{w.js[start:start + js_bytes]}</script>\n"
 
     # Embeds and negatives spread among the paragraphs.
-    planted, forms = [], []
+    planted, forms, platforms = [], [], {}
     amp_forms = [(f_amp_placeholder, 3), (f_amp_bare, 1)]
     pool = amp_forms if amp else [
         (f, wt) for f, wt in FORMS if f not in (f_amp_placeholder, f_amp_bare)]
     gens, weights = zip(*pool, strict=True)
-    for _ in range(n_embeds):
-        gen = r.choices(gens, weights)[0]
-        planted.append(gen(w, w.tweet()))
-        forms.append(gen.__name__[2:])
+    for i in range(n_embeds):
+        platform = _platform(r, mix, i, amp)
+        platforms[platform] = platforms.get(platform, 0) + 1
+        if platform == "twitter":
+            gen = r.choices(gens, weights)[0]
+            planted.append(gen(w, w.tweet()))
+            forms.append(gen.__name__[2:])
+            continue
+        if amp:
+            gen = platform_forms.AMP_FORMS[platform]
+        else:
+            others, other_weights = zip(*platform_forms.FORMS[platform], strict=True)
+            gen = r.choices(others, other_weights)[0]
+        planted.append(gen(w, platform_forms.post(w, platform)))
+        forms.append(gen.__name__)
     inserts = planted + [r.choice(NEGATIVES)(w) for _ in range(negatives)]
     r.shuffle(inserts)
 
@@ -588,7 +621,18 @@ def html_article(w: Writer, idx: int, target: int, n_embeds: int, negatives: int
         count += 1
         doc = render(count)
     return Planned(f"{idx:05d}-{slug[:40]}.html", doc.encode("utf-8"), "amp" if amp else "html",
-                   n_embeds, forms)
+                   n_embeds, forms, platforms)
+
+
+def _platform(r: random.Random, mix: str, i: int, amp: bool) -> str:
+    """The platform of an article's i-th embed."""
+    if not mix:
+        return "twitter"
+    weights = {k: v for k, v in platform_forms.PLATFORM_WEIGHTS.items()
+               if not amp or k in platform_forms.AMP_PLATFORMS}
+    if mix == "every" and i < len(weights):
+        return list(weights)[i]
+    return r.choices(list(weights), list(weights.values()))[0]
 
 
 def _text_attribution(w: Writer, t: Tweet) -> tuple[str, str]:
@@ -609,12 +653,19 @@ def text_article(w: Writer, idx: int, target: int, n_embeds: int) -> Planned:
     title = w.headline()
     lines = [title, w.headline(), f"By {w.name()}", ""]
     inserts, forms = [], []
+    platforms = {"twitter": n_embeds} if n_embeds else {}
     for _ in range(n_embeds):
         variant, text = _text_attribution(w, w.tweet())
         inserts.append(text)
         forms.append("text_" + variant)
+    # Bluesky's and Instagram's posts flattened the same way (Bluesky's attribution
+    # is a tweet's look-alike, which the tweet reader must leave alone).
     if r.random() < 0.2:
-        inserts.append(n_bluesky(w).replace("<p>", "").replace("</p>", "\n"))
+        platform = r.choice(["bluesky", "bluesky", "instagram"])
+        form, text = platform_forms.text_attribution(w, platform)
+        inserts.append(text)
+        forms.append(form)
+        platforms[platform] = platforms.get(platform, 0) + 1
     size, paras = 0, []
     while size < min(target, MAX_BYTES - 4000) - sum(len(x.encode()) for x in inserts):
         p = w.para()
@@ -634,7 +685,7 @@ def text_article(w: Writer, idx: int, target: int, n_embeds: int) -> Planned:
     while len(data) < MIN_BYTES:
         data += ("\n" + w.para() + "\n").encode("utf-8")
     return Planned(f"{idx:05d}-{slug[:40]}.txt", data, "text",
-                   n_embeds, forms)
+                   sum(platforms.values()), forms, platforms)
 
 
 def _size(r: random.Random) -> int:
@@ -658,10 +709,14 @@ def plan(n: int, seed: int):
         roll = r.random()
         if idx == 0 or idx == 1:  # at least two live blogs at the ceiling
             yield html_article(w, idx, target, 40, 0)
+        elif idx == 2:  # and one embedding every platform
+            yield html_article(w, idx, target, 40, 0, mix="every")
         elif roll < 0.07:  # plain text; a third of them hold flattened tweets
             yield text_article(w, idx, target, _embed_count(r) if r.random() < 0.35 else 0)
-        elif roll < 0.22:  # HTML with embeds
+        elif roll < 0.16:  # HTML with embeds: tweets
             yield html_article(w, idx, target, _embed_count(r), int(r.random() < 0.2))
+        elif roll < 0.22:  # HTML with embeds of every platform, tweets among them
+            yield html_article(w, idx, target, _embed_count(r), int(r.random() < 0.2), "some")
         else:  # the common case: no embed; a few negatives
             yield html_article(w, idx, target, 0, int(r.random() < 0.05))
 
@@ -671,8 +726,8 @@ def generate(folder: str | Path, n: int = 2000, seed: int = 20260301) -> dict:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     summary = {"articles": 0, "bytes": 0, "embeds": 0, "with_embeds": 0, "text": 0, "amp": 0,
-               "min_bytes": None, "max_bytes": 0, "forms": {}, "seed": seed,
-               "version": VERSION}
+               "min_bytes": None, "max_bytes": 0, "forms": {}, "platforms": {},
+               "mixed": 0, "seed": seed, "version": VERSION}
     for item in plan(n, seed):
         (folder / item.name).write_bytes(item.data)
         size = len(item.data)
@@ -687,6 +742,9 @@ def generate(folder: str | Path, n: int = 2000, seed: int = 20260301) -> dict:
         summary["max_bytes"] = max(size, summary["max_bytes"])
         for form in item.forms:
             summary["forms"][form] = summary["forms"].get(form, 0) + 1
+        for platform, count in item.platforms.items():
+            summary["platforms"][platform] = summary["platforms"].get(platform, 0) + count
+        summary["mixed"] += bool(set(item.platforms) - {"twitter"})
     (folder.parent / (folder.name + ".json")).write_text(json.dumps(summary, indent=1))
     return summary
 
