@@ -55,6 +55,8 @@ def ensure_corpus(cache: Path, articles: int, seed: int) -> tuple[Path, dict, fl
         return folder, json.loads(meta.read_text()), 0.0
     for old in cache.glob("corpus-*"):
         shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+    for old in cache.glob("*crawl-v*-corpus-*"):  # WARCs of the old corpus (bench/warc.py)
+        old.unlink()
     start = time.perf_counter()
     summary = corpus_gen.generate(folder, articles, seed)
     return folder, summary, time.perf_counter() - start
