@@ -10,7 +10,6 @@ must find: the embeds, the posts the prose cites, and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -244,9 +243,10 @@ def test_half_a_surrogate_pair_in_the_pages_json_is_read_replaced():
     embed.text.encode("utf-8")  # writable: no lone surrogate left
 
 
-def test_a_publisher_page_built_to_be_slow_scans_in_linear_time():
+def test_a_publisher_page_built_to_be_slow_is_read_whole():
     # Deeply nested quote blocks and cards, each linking a post, and thousands of
-    # placeholders: every element is climbed to once, every subtree read once.
+    # placeholders: every element is climbed to once, every subtree read once. Their
+    # time is measured by the benchmark's hostile shapes (`make bench`), not here.
     nested = (f'<blockquote class="quote"><a href="{STATUS}">x</a>' * 1500
               + "</blockquote>" * 1500)
     cards = '<div class="tweet-card"><span class="tweet-card__handle">@a</span>' * 1500 + \
@@ -256,7 +256,9 @@ def test_a_publisher_page_built_to_be_slow_scans_in_linear_time():
     kept = ('<div data-embed="&lt;blockquote class=&quot;twitter-tweet&quot;&gt;'
             '&lt;a href=&quot;https://twitter.com/a/status/1780000000000000000&quot;&gt;'
             '&lt;/a&gt;&lt;/blockquote&gt;"></div>') * 3000
-    for body in (nested, cards, many, kept):
-        started = time.monotonic()
-        scan(body)
-        assert time.monotonic() - started < 10
+    quote, card, placeholders, kept_code = (scan(b) for b in (nested, cards, many, kept))
+    assert [e.id for e in quote.embeds] == ["1780000000000000000"]
+    assert quote.warnings and "nested deeper" in quote.warnings[0]
+    assert card.embeds == [] and card.warnings  # handles without text or id: no post
+    assert len(placeholders.embeds) == 20000
+    assert [e.id for e in kept_code.embeds] == ["1780000000000000000"]

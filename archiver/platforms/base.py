@@ -121,6 +121,12 @@ class Platform:
     # embeds or post links contains ("instagram.com", "instagram-media"): pages
     # without any are not searched for them.
     markers: tuple[bytes, ...] = ()
+    # The hosts its post and short-link URLs are on (subdomains included; "at:"
+    # for at:// URIs), and for a platform on any host (Mastodon's instances) the
+    # path parts its post URLs hold: an HTML page is read for its posts only where
+    # a URL of these names one, or its URL-less embed code stands in a tag.
+    hosts: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
     # A CSS selector (Lexbor's dialect) matching every element its embeds are read
     # from: official embed code, rendered iframes, AMP components, WordPress blocks.
     embed_selector: str = ""

@@ -9,6 +9,7 @@ so document order comes for free.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .. import platforms
 from ..model import Embed
@@ -26,6 +27,108 @@ def _asked() -> list[platforms.Platform]:
 def present(lowered: bytes) -> list[platforms.Platform]:
     """The platforms whose markers the page's lower-cased bytes hold."""
     return [p for p in _asked() if any(m in lowered for m in p.markers)]
+
+
+# What ends a URL written in markup or prose.
+_URL_ENDS = frozenset(b' \t\r\n"\'<>()[]{}\\')
+_URL_REST = re.compile(rb'[^\s"\'<>()\[\]{}\\]{0,2048}')
+# Embed code that may name its post without a URL (an element's id attribute):
+# amp- components stand only in AMP pages, which say so in their <html> tag.
+_URL_LESS = (b"lite-youtube", b"data-telegram-post")
+_AMP_PAGE = re.compile(rb"<html[^>]{0,512}?[\s\"'](?:amp|\xe2\x9a\xa1)[\s>=]")
+_REACH = 2048  # bytes before a mark looked at for the tag it stands in
+
+
+def in_html(data: bytes, lowered: bytes) -> list[platforms.Platform]:
+    """The platforms an HTML page may hold embeds or post links of: those one of
+    whose URLs in the page names a post or a short link of theirs, and those whose
+    URL-less embed code (an amp- or lite- element, a data-telegram-post) stands in
+    a tag. A share button's URL, a "follow us" link to a profile and a word in the
+    text are neither: most pages carry those, and would otherwise all be parsed
+    for nothing. The platforms' URLs are found by one expression run in C."""
+    asked = _asked()
+    table = _url_table(tuple(asked))
+    found: list[platforms.Platform] = []
+    for m in table.pattern.finditer(lowered):
+        host, slashes = m.group("host"), m.start()
+        if m.group("did"):
+            owners = table.by_host.get(b"at:") if lowered.endswith(b"at:", 0, slashes) else None
+        else:
+            owners = table.by_host.get(host) if host else table.on_any_host
+        for platform in owners or ():
+            if platform not in found and _names_a_post(platform, data, slashes):
+                found.append(platform)
+    if _AMP_PAGE.search(lowered, 0, 8192) or any(mark in lowered for mark in _URL_LESS):
+        found += [p for p in asked if p not in found and any(
+            _mark_in_tag(m, lowered) for m in p.markers if not (b"." in m or b"/" in m))]
+    return found
+
+
+@dataclass(frozen=True)
+class _UrlTable:
+    pattern: re.Pattern  # a URL on one of the hosts, a post path on any host, an at:// URI
+    by_host: dict  # host -> the platforms on it
+    on_any_host: list  # the platforms whose posts are on any host (by their paths)
+
+
+_TABLES: dict = {}
+
+
+def _url_table(asked: tuple) -> _UrlTable:
+    if asked not in _TABLES:
+        by_host: dict[bytes, list] = {}
+        for p in asked:
+            for host in p.hosts:
+                by_host.setdefault(host.encode("ascii"), []).append(p)
+        names = sorted((h for h in by_host if h != b"at:"), key=len, reverse=True)
+        paths = [path.encode("ascii") for p in asked for path in p.paths]
+        hosts = b"|".join(re.escape(h) for h in names)
+        alternatives = [rb"(?:[a-z0-9-]+\.)*(?P<host>" + hosts + rb")(?![a-z0-9.-])"]
+        if paths:
+            alternatives.append(rb"[a-z0-9.-]{1,253}+(?::[0-9]{1,5})?+(?P<path>"
+                                + b"|".join(re.escape(x) for x in paths) + rb")")
+        alternatives.append(rb"(?P<did>did:)")  # at://did:...: a Bluesky record's URI
+        pattern = re.compile(rb"//(?:" + b"|".join(alternatives) + rb")")
+        _TABLES[asked] = _UrlTable(pattern, by_host, [p for p in asked if p.paths])
+    return _TABLES[asked]
+
+
+def _names_a_post(platform: platforms.Platform, data: bytes, slashes: int) -> bool:
+    """Whether the URL whose "//" stands at `slashes` names a post or a short link
+    of the platform."""
+    start = slashes
+    scheme = data.rfind(b":", max(0, slashes - 8), slashes)
+    if scheme >= 0:
+        start = max(data.rfind(d, max(0, scheme - 8), scheme) for d in (b'"', b"'", b" ", b"=",
+                                                                        b"(", b">", b"\n")) + 1
+    url = data[start:_URL_REST.match(data, slashes + 2).end()].decode("utf-8", "replace")
+    url = url.rstrip(_TRAILING)
+    if url.startswith("//"):
+        url = "https:" + url
+    return platform.post_ref(url) is not None or platform.link_key(url) is not None
+
+
+def _mark_in_tag(mark: bytes, lowered: bytes) -> bool:
+    """A mark standing inside a tag other than a link's: its embed code."""
+    at = lowered.find(mark)
+    looks = 0
+    while at >= 0 and looks < 48:
+        looks += 1
+        if _inside_tag(lowered, at) not in (None, b"a"):
+            return True
+        at = lowered.find(mark, at + len(mark))
+    return looks >= 48
+
+
+def _inside_tag(lowered: bytes, at: int) -> bytes | None:
+    """The name of the tag whose markup position `at` is in, or None in text."""
+    opened = lowered.rfind(b"<", max(0, at - _REACH), at)
+    if opened < 0 or lowered.find(b">", opened, at) >= 0:
+        return None
+    end = opened + 1
+    while end < at and lowered[end] not in _URL_ENDS and lowered[end] != ord("/"):
+        end += 1
+    return lowered[opened + 1:end]
 
 
 def find_embeds(tree, asked: list[platforms.Platform]) -> list[tuple[object, Embed]]:

@@ -49,6 +49,7 @@ class Bluesky(Platform):
         "post_url": Endpoint("https://bsky.app/profile/{actor}/post/{rkey}", ("actor", "rkey")),
     }
 
+    hosts = ("bsky.app", "at:")
     markers = (b"bsky.app", b"bluesky")
     embed_selector = markup.SELECTOR
 

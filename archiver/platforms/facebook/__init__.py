@@ -72,6 +72,7 @@ class Facebook(Platform):
     }
 
     # -- finding posts in articles ---------------------------------------------
+    hosts = ("facebook.com", "fb.watch", "fb.com")
     markers = (b"facebook.com", b"fb-post", b"fb-video", b"fb:post", b"fb:video",
                b"amp-facebook", b"fb-xfbml-parse-ignore")
     # One selector per element kind (:is): Lexbor lists an element once per selector

@@ -67,6 +67,7 @@ class Instagram(Platform):
     }
 
     # -- finding posts in articles ---------------------------------------------
+    hosts = ("instagram.com", "instagr.am")
     markers = (b"instagram.com", b"instagr.am", b"instagram-media", b"amp-instagram",
                b"data-instgrm", b"shared by", b"posted by")  # a flattened embed's words
     # One selector per element kind (:is): Lexbor lists an element once per selector

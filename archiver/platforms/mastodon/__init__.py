@@ -53,6 +53,8 @@ class Mastodon(Platform):
     }
 
     # Its embed code's class, and the path shapes of status URLs on any instance.
+    hosts = ()  # any instance: its posts are known by their paths
+    paths = ("/@", "/users/", "/web/statuses/", "/web/@")
     markers = (b"mastodon", b"/@", b"/statuses/")
     embed_selector = markup.SELECTOR
 

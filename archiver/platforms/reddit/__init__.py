@@ -46,6 +46,7 @@ class Reddit(Platform):
         "share_url": Endpoint("https://www.reddit.com/r/{subreddit}/s/{code}",
                               ("subreddit", "code")),
     }
+    hosts = ("reddit.com", "redd.it", "redditmedia.com")
     markers = (b"reddit", b"redd.it")
     embed_selector = markup.SELECTOR
 

@@ -52,6 +52,7 @@ class Telegram(Platform):
     }
 
     # -- finding posts in articles -------------------------------------------
+    hosts = ("t.me", "telegram.me", "telegram.dog")
     markers = (b"t.me/", b"telegram.me/", b"telegram.dog/", b"data-telegram-post",
                b"telegram-post-")
     # The widget script (data-telegram-post="CH/ID"), and the iframe it becomes. One

@@ -54,6 +54,7 @@ class Threads(Platform):
         "short_post_url": Endpoint("https://www.threads.com/t/{code}", ("code",)),
     }
 
+    hosts = ("threads.net", "threads.com")
     markers = (b"threads.net", b"threads.com", b"text-post-media")
     embed_selector = markup.SELECTOR
 

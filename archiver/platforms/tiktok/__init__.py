@@ -50,6 +50,7 @@ class TikTok(Platform):
         # own are "https://www.tiktok.com/" + "t/ZTRvqKpXo").
         "short_url": Endpoint("https://{host}/{code}", ("host", "code")),
     }
+    hosts = ("tiktok.com",)
     markers = (b"tiktok",)
     embed_selector = markup.SELECTOR
 

@@ -51,6 +51,7 @@ class YouTube(Platform):
         "watch_url": Endpoint("https://www.youtube.com/watch?v={id}", ("id",)),
         "embed_url": Endpoint("https://www.youtube-nocookie.com/embed/{id}", ("id",)),
     }
+    hosts = ("youtube.com", "youtu.be", "youtube-nocookie.com")
     markers = (b"youtube", b"youtu.be")
     embed_selector = markup.SELECTOR
 
