@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .. import platforms
 from ..model import Embed
 
-_URL = re.compile(r"(?:https?:)?//[^\s<>\"'“”‘’()\[\]]+", re.IGNORECASE)
+_AFTER_SLASHES = re.compile(r"//[^\s<>\"'“”‘’()\[\]]+")
 _TRAILING = ".,;:!?…"
 
 
@@ -224,8 +224,18 @@ def cited_in_links(hrefs, asked: list[platforms.Platform], embedded: set) -> lis
 
 
 def urls_in_text(text: str) -> list[str]:
-    """URLs written out in plain text, without the punctuation that ends a sentence."""
-    return [m.group(0).rstrip(_TRAILING) for m in _URL.finditer(text)]
+    """URLs written out in plain text, without the punctuation that ends a sentence.
+    Found by their "//" (a literal the expression engine searches for fast), the
+    scheme before it read back."""
+    urls = []
+    for m in _AFTER_SLASHES.finditer(text):
+        start = m.start()
+        scheme = text[max(0, start - 6):start].lower()
+        begin = start - (6 if scheme.endswith("https:") else 5 if scheme.endswith("http:")
+                         else 0)
+        url = text[begin:m.end()].rstrip(_TRAILING)
+        urls.append(url if begin < start else "https:" + url)
+    return urls
 
 
 def find_in_text(text: str, asked: list[platforms.Platform]) -> tuple[list[Embed], list[Embed]]:
