@@ -153,7 +153,7 @@ class AddressGuard:
     def __init__(self, trusted: set[str], resolver: Resolver | None = None):
         self.trusted = {_host_key(h) for h in trusted}
         self.resolver = resolver or system_resolver
-        self._checked: dict[tuple[str, int], str] = {}
+        self.checked: dict[tuple[str, int], str] = {}
 
     def is_trusted(self, host: str) -> bool:
         return _host_key(host) in self.trusted
@@ -184,7 +184,7 @@ class AddressGuard:
                 raise FetchRefused(f"refused {host}: {address} is a non-public address")
         # Any address recorded here passed the check: a connection racing another
         # check of the same host still goes to a checked address.
-        self._checked[(host, port)] = addresses[0].split("%")[0]
+        self.checked[(host, port)] = addresses[0].split("%")[0]
 
     def address_for(self, host: str, port: int) -> str | None:
         """Where a connection to host:port goes: None (the system's lookup) for a
@@ -192,7 +192,7 @@ class AddressGuard:
         host = _host_key(host)
         if host in self.trusted:
             return None
-        address = self._checked.get((host, port))
+        address = self.checked.get((host, port))
         if address is None:
             raise FetchRefused(f"refused {host}: its address was not checked")
         return address

@@ -176,7 +176,7 @@ def _segments(item, settings: Settings) -> list:
                 kind = webarchive.sniff(handle.read(4096))
             size = os.path.getsize(location)
         except OSError as exc:
-            raise SourceError(name, source_io._unreadable(exc)) from None
+            raise SourceError(name, source_io.unreadable(exc)) from None
         if kind == "wacz":
             return _wacz_segments(name, location, settings)
         if kind is None:

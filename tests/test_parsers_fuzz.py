@@ -7,10 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archiver.net import Answer
-from archiver.platforms.twitter import syndication
+from archiver.platforms.twitter import oembed, syndication
 from archiver.resolve import html_target
 from archiver.scan import feeds
-from archiver.sources import oembed
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),

@@ -8,12 +8,11 @@ import pytest
 from archiver.net import Answer, Client
 from archiver.platforms import twitter
 from archiver.platforms.base import Finding, PostData
-from archiver.platforms.twitter import syndication
+from archiver.platforms.twitter import oembed, syndication
 from archiver.platforms.twitter.classify import classify
 from archiver.platforms.twitter.token import js_to_radix_string, syndication_token
 from archiver.resolve import html_target, resolve
 from archiver.settings import load as load_settings
-from archiver.sources import oembed
 from conftest import FIXTURES
 from standin import StandIn
 

@@ -238,10 +238,10 @@ def _shortcodes(text: str) -> list[Embed]:
         if m.group("id"):
             embed = Embed(platform="twitter", id=m.group("id"), form="shortcode")
         else:
-            embed = html._from_urls([m.group("url")], "shortcode")
+            embed = html.from_urls([m.group("url")], "shortcode")
             if embed is None:
                 continue
-        html._complete(embed)
+        html.complete(embed)
         embeds.append(embed)
     return embeds
 

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from ..clean import storable_json
 from ..model import Embed
 from .dates import parse_date
-from .html import _complete, _digits, element_lines, unique
+from .html import complete, digits, element_lines, unique
 from .placeholders import BUTTON_NAMES, names_of, status_in
 from .urls import HANDLE, find_links
 
@@ -99,7 +99,7 @@ def card(el) -> Embed | None:
             embed.date_text = None if iso else date_text
             break
     embed.links = find_links(text or "")
-    _complete(embed)
+    complete(embed)
     return embed
 
 
@@ -172,7 +172,7 @@ def fields_of(data, depth: int = 0) -> dict:
     for key in _ID_KEYS:
         value = data.get(key)
         if "id" not in fields and isinstance(value, (str, int)) and not isinstance(value, bool):
-            tweet_id = _digits(str(value))
+            tweet_id = digits(str(value))
             if tweet_id:
                 fields["id"] = tweet_id
     for key in _TEXT_KEYS:
@@ -292,7 +292,7 @@ def fill_from_page_data(doc, embeds: list[Embed]) -> None:
             embed.links = find_links(embed.text)
             embed.handle = embed.handle or fields.get("handle")
             embed.author = embed.author or fields.get("author")
-            _complete(embed)
+            complete(embed)
             del wanted[embed.id]
             if not wanted:
                 return

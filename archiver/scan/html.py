@@ -176,18 +176,18 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
             amp = enclosing_amp.above(amp)
     read: dict = {}
     for el in amps:
-        tweet_id = _digits(el.attributes.get("data-tweetid"))
+        tweet_id = digits(el.attributes.get("data-tweetid"))
         inner = first_quote.get(el.mem_id)
         embed = None
         if inner is not None:
             if inner.mem_id not in read:
-                read[inner.mem_id] = _from_blockquote(inner, "amp")
+                read[inner.mem_id] = from_blockquote(inner, "amp")
             kept = read[inner.mem_id]
             embed = dataclasses.replace(kept, links=list(kept.links))
         if tweet_id:
             embed = embed or Embed(platform="twitter", form="amp")
             embed.id = tweet_id
-            _complete(embed)
+            complete(embed)
         add(el, embed)
 
     # Outermost blockquotes only: a blockquote inside a tweet's markup is the
@@ -205,14 +205,14 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
         if parent is None:
             in_tweet[key] = is_tweet
             if is_tweet:
-                add(bq, _from_blockquote(bq, "oembed"))
+                add(bq, from_blockquote(bq, "oembed"))
             elif _looks_like_tweet(bq):
                 in_tweet[key] = True  # read whole, like a tweet
-                add(bq, _from_blockquote(bq, "blockquote"))
+                add(bq, from_blockquote(bq, "blockquote"))
             continue
         in_tweet[key] = in_tweet[parent.mem_id] or is_tweet
         if is_tweet and not in_tweet[parent.mem_id]:
-            add(bq, _from_blockquote(bq, "oembed"))
+            add(bq, from_blockquote(bq, "oembed"))
 
     wanted = {fig.mem_id for fig in figures}
     inside_figure = Nearest(lambda el: el.tag == "figure" and el.mem_id in wanted)
@@ -222,7 +222,7 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
         if fig.css_first("blockquote") is not None:
             continue  # the blockquote inside was read above
         urls = [a.attributes.get("href") for a in fig.css("a[href]")] + [fig.text()]
-        add(fig, _from_urls(urls, "wordpress"))
+        add(fig, from_urls(urls, "wordpress"))
 
     for el in named:
         tag = el.tag
@@ -230,16 +230,16 @@ def find_embeds(doc) -> tuple[list[Embed], list]:
         if tag in ("a", "button") or _TIMELINE.search(
                 (attributes.get("class") or "") + (attributes.get("src") or "")):
             continue
-        tweet_id = _digits(attributes.get("data-tweet-id"))
+        tweet_id = digits(attributes.get("data-tweet-id"))
         form = "iframe"
         if not tweet_id and attributes.get("data-embed-id") and "embed-twitter" in (
                 attributes.get("class") or ""):
-            tweet_id, form = _digits(attributes.get("data-embed-id")), "div"
+            tweet_id, form = digits(attributes.get("data-embed-id")), "div"
         if not tweet_id and tag == "iframe":
             tweet_id = _iframe_id(attributes.get("src") or "")
         if tweet_id:
             embed = Embed(platform="twitter", id=tweet_id, form=form)
-            _complete(embed)
+            complete(embed)
             add(el, embed)
 
     found.sort(key=lambda item: item[0])
@@ -289,7 +289,7 @@ class Nearest:
 _TWEET_ID = re.compile(r"[0-9]{1,20}")
 
 
-def _digits(value: str | None) -> str | None:
+def digits(value: str | None) -> str | None:
     """A tweet id written in an attribute: ASCII digits only ("¹²³" passes isdigit),
     and no more than an unsigned 64-bit number holds."""
     value = (value or "").strip()
@@ -304,21 +304,21 @@ def _iframe_id(src: str) -> str | None:
         return None
     if not re.search(r"/embed/(?:Tweet|index)\.html$", parts.path):
         return None
-    return _digits((parse_qs(parts.query).get("id") or [None])[0])
+    return digits((parse_qs(parts.query).get("id") or [None])[0])
 
 
-def _from_urls(candidates, form: str) -> Embed | None:
+def from_urls(candidates, form: str) -> Embed | None:
     for url in candidates:
         parsed = parse_status_url(url)
         if parsed:
             handle, tweet_id = parsed
             embed = Embed(platform="twitter", id=tweet_id, handle=handle, form=form)
-            _complete(embed)
+            complete(embed)
             return embed
     return None
 
 
-def _complete(embed: Embed) -> None:
+def complete(embed: Embed) -> None:
     """Fill what an id implies: the canonical URL and, lacking an attribution, its date."""
     if embed.id:
         embed.url = status_url(embed.handle, embed.id)
@@ -403,7 +403,7 @@ def _own_parts(bq) -> tuple[set, list]:
     return nested, own
 
 
-def _from_blockquote(bq, form: str) -> Embed:
+def from_blockquote(bq, form: str) -> Embed:
     nested, own_paragraphs = _own_parts(bq)
     paragraphs: list[str] = []
     attribution_text = ""
@@ -471,7 +471,7 @@ def _from_blockquote(bq, form: str) -> Embed:
         date_text=date_text if iso and date_text else None,
         form=form,
     )
-    _complete(embed)
+    complete(embed)
     return embed
 
 

@@ -16,7 +16,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from ..model import Embed
-from .html import _complete, _digits, element_lines
+from .html import complete, digits, element_lines
 from .urls import exact_status_url, find_links
 
 # Class, id and module names that say an element embeds a post; a status URL
@@ -79,7 +79,7 @@ def placeholder(el) -> Embed | None:
             handle, tweet_id = found
             return _known(tweet_id, handle)
         if name in _ID_ATTRS:
-            tweet_id = _digits(value)
+            tweet_id = digits(value)
             if tweet_id and (name in _TWEET_ID_ATTRS or TWEET_NAMES.search(kind)
                              or (name == "data-id" and TWEET_NAMES.search(parent_kind))):
                 return _known(tweet_id, None)
@@ -88,7 +88,7 @@ def placeholder(el) -> Embed | None:
 
 def _known(tweet_id: str, handle: str | None, form: str = "placeholder") -> Embed:
     embed = Embed(platform="twitter", id=tweet_id, handle=handle, form=form)
-    _complete(embed)
+    complete(embed)
     return embed
 
 

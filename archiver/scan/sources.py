@@ -80,7 +80,7 @@ def expand(specs: list[str]) -> Iterator[str | EscapedPath | SourceError]:
                 source_name(named(spec)), "no such file or directory")
             continue
         except (OSError, ValueError) as exc:  # a name too long, a NUL in it, a loop of links
-            yield SourceError(source_name(named(spec)), _unreadable(exc))
+            yield SourceError(source_name(named(spec)), unreadable(exc))
             continue
         if stat.S_ISDIR(info.st_mode):
             yield from _walk(spec, info)
@@ -103,7 +103,7 @@ def _walk(top: str, info: os.stat_result) -> Iterator[str | EscapedPath | Source
             target = os.stat(link)
         except OSError as exc:
             found = True
-            yield SourceError(source_name(named(link)), _unreadable(exc))
+            yield SourceError(source_name(named(link)), unreadable(exc))
             continue
         if (target.st_dev, target.st_ino) in visited:
             continue  # read already, by its real path or another link
@@ -139,10 +139,10 @@ def _walk_one(top: str, visited: set, links: deque) -> Iterator[str | EscapedPat
                 yield named(str(Path(root, name)))
         while errors:  # a folder that cannot be listed: said once, not as "no files"
             exc = errors.pop(0)
-            yield SourceError(source_name(named(str(exc.filename or top))), _unreadable(exc))
+            yield SourceError(source_name(named(str(exc.filename or top))), unreadable(exc))
 
 
-def _unreadable(exc: OSError | ValueError) -> str:
+def unreadable(exc: OSError | ValueError) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied"
     reason = getattr(exc, "strerror", None) or str(exc)
@@ -155,38 +155,38 @@ def load(source: str | EscapedPath, max_bytes: int, timeout: float = 20.0) -> Lo
         try:
             data = sys.stdin.buffer.read(max_bytes + 1)
         except OSError as exc:
-            raise SourceError(source, _unreadable(exc)) from None
-        return _checked(Loaded(source, data), max_bytes)
+            raise SourceError(source, unreadable(exc)) from None
+        return checked(Loaded(source, data), max_bytes)
     if isinstance(source, str) and source.startswith(("http://", "https://")):
-        return _checked(_fetch(source, max_bytes, timeout), max_bytes)
+        return checked(_fetch(source, max_bytes, timeout), max_bytes)
     name, path = source_name(source), Path(getattr(source, "path", source))
     try:
         if not path.is_file():
             raise SourceError(name, "not a regular file")
         size = path.stat().st_size
         if size > max_bytes:
-            raise SourceError(name, _too_large(size, max_bytes))
+            raise SourceError(name, too_large(size, max_bytes))
         with open(path, "rb") as handle:
             data = handle.read(min(size, max_bytes) + 1)  # not a max_bytes buffer per file
     except PermissionError:
         raise SourceError(name, "permission denied") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
         raise SourceError(name, exc.strerror if getattr(exc, "strerror", None)
-                          else _unreadable(exc)) from None
-    return _checked(Loaded(name, data), max_bytes)
+                          else unreadable(exc)) from None
+    return checked(Loaded(name, data), max_bytes)
 
 
-def _too_large(size: int, max_bytes: int) -> str:
+def too_large(size: int, max_bytes: int) -> str:
     return (
         f"{size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit"
         " (setting MAX_SOURCE_MB)"
     )
 
 
-def _checked(loaded: Loaded, max_bytes: int) -> Loaded:
+def checked(loaded: Loaded, max_bytes: int) -> Loaded:
     data = loaded.data
     if len(data) > max_bytes:
-        raise SourceError(loaded.source, _too_large(len(data), max_bytes))
+        raise SourceError(loaded.source, too_large(len(data), max_bytes))
     if not data.strip():
         raise SourceError(loaded.source, "empty: nothing to scan")
     head = data[:8192]
@@ -265,7 +265,7 @@ MAX_REDIRECTS = 10
 def _read_answer(url: str, response, max_bytes: int, timeout: float) -> Loaded:
     declared = response.headers.get("Content-Length")
     if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
-        raise SourceError(url, _too_large(int(declared), max_bytes))
+        raise SourceError(url, too_large(int(declared), max_bytes))
     chunks, total = [], 0
     deadline = time.monotonic() + timeout * 3
     # read1 returns what has arrived, so a dripping answer meets the deadline.
@@ -273,7 +273,7 @@ def _read_answer(url: str, response, max_bytes: int, timeout: float) -> Loaded:
         chunks.append(chunk)
         total += len(chunk)
         if total > max_bytes:
-            raise SourceError(url, _too_large(total, max_bytes))
+            raise SourceError(url, too_large(total, max_bytes))
         if time.monotonic() > deadline:
             raise SourceError(url, f"too slow: not complete after {timeout * 3:g} s")
     return Loaded(url, b"".join(chunks), response.headers.get("Content-Type"))

@@ -524,10 +524,10 @@ def _body(seg: Segment, headers, http: dict, uri: str, content_type: str | None,
     origin = Origin(seg.warc, offset, headers.get("WARC-Date"))
     try:
         if len(raw) > max_bytes:
-            raise SourceError(uri, source_io._too_large(len(raw), max_bytes))
+            raise SourceError(uri, source_io.too_large(len(raw), max_bytes))
         body = decode_body(raw, http.get("transfer-encoding"), http.get("content-encoding"),
                            max_bytes, uri)
-        loaded = source_io._checked(source_io.Loaded(uri, body, content_type), max_bytes)
+        loaded = source_io.checked(source_io.Loaded(uri, body, content_type), max_bytes)
     except SourceError as exc:
         exc.origin = origin
         return exc
@@ -583,7 +583,7 @@ def decode_body(raw: bytes, transfer_encoding: str | None, content_encoding: str
     for coding in reversed([c for c in codings if c and c != "identity"]):
         raw = _decoded(raw, coding, max_bytes, source)
     if len(raw) > max_bytes:
-        raise SourceError(source, source_io._too_large(len(raw), max_bytes))
+        raise SourceError(source, source_io.too_large(len(raw), max_bytes))
     return raw
 
 

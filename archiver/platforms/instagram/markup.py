@@ -73,7 +73,7 @@ def read(node) -> Embed | None:
         if embed is None or embed.id not in (None, code.strip()):
             embed = Embed(platform="instagram", form="amp")
         embed.id = code.strip()
-        return _complete(embed)
+        return complete(embed)
     if tag == "figure":  # WordPress: the rendered blockquote or iframe, or the URL alone
         inner = node.css_first("blockquote.instagram-media, blockquote[data-instgrm-permalink]")
         if inner is not None:
@@ -126,7 +126,7 @@ def read_blockquote(bq, form: str) -> Embed | None:
     embed = Embed(platform="instagram", id=code, handle=handle or (found[1] if found else None),
                   author=author, date=date, date_text=date_text if date else None, text=text,
                   form=form)
-    return _complete(embed)
+    return complete(embed)
 
 
 # The attribution a flattened embed leaves in plain text, one line: "A post shared by
@@ -156,10 +156,10 @@ def _from_url(url: str | None, form: str) -> Embed | None:
     found = urls.parse(url)
     if found is None:
         return None
-    return _complete(Embed(platform="instagram", id=found[0], handle=found[1], form=form))
+    return complete(Embed(platform="instagram", id=found[0], handle=found[1], form=form))
 
 
-def _complete(embed: Embed) -> Embed:
+def complete(embed: Embed) -> Embed:
     """The post's address, and the date its shortcode holds where the markup gave none
     (date_text stays None: derived, not read)."""
     if embed.id:

@@ -27,7 +27,7 @@ _URL = re.compile(r"(?:https?:)?//[^\s<>\"']+|(?:www\.|m\.)?tiktok\.com/[^\s<>\"
 def read(node) -> Embed | None:
     tag = node.tag
     if tag == "blockquote":
-        return _from_blockquote(node, "oembed")
+        return from_blockquote(node, "oembed")
     if tag == "amp-tiktok":
         return _from_amp(node)
     if tag == "iframe":
@@ -38,7 +38,7 @@ def read(node) -> Embed | None:
     return None
 
 
-def _from_blockquote(bq, form: str) -> Embed | None:
+def from_blockquote(bq, form: str) -> Embed | None:
     # A creator (profile) embed carries data-unique-id and no video.
     if (_attr(bq, "data-embed-type") or "video").lower() not in ("video", "photo"):
         return None
@@ -63,7 +63,7 @@ def _from_blockquote(bq, form: str) -> Embed | None:
 def _from_amp(amp) -> Embed | None:
     source = (_attr(amp, "data-src") or "").strip()
     placeholder = amp.css_first("blockquote")
-    embed = _from_blockquote(placeholder, "amp") if placeholder is not None else None
+    embed = from_blockquote(placeholder, "amp") if placeholder is not None else None
     if valid_id(source):
         post_id, handle = source, None
     else:

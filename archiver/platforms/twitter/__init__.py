@@ -93,8 +93,7 @@ class Twitter(Platform):
         ]
 
     def classify(self, answers: Mapping, post: Mapping) -> Verdict:
-        from ...sources import oembed
-        from . import syndication
+        from . import oembed, syndication
         from .classify import classify
 
         return classify(syndication.read(answers["syndication"], post["id"]),
@@ -106,7 +105,7 @@ class Twitter(Platform):
 
     def fallback_markup(self, answers: Mapping, verdict: Verdict) -> str | None:
         # The embed page reads syndication, which may withhold a post oEmbed shows.
-        from ...sources import oembed
+        from . import oembed
 
         if verdict.data is None or verdict.data.source != "oembed":
             return None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from ..clean import storable_json
-from ..net import Answer
-from ..platforms.base import Finding, PostData
-from ..scan import html as tweet_markup
-from ..scan.urls import parse_status_url
+from ...clean import storable_json
+from ...net import Answer
+from ...scan import html as tweet_markup
+from ...scan.urls import parse_status_url
+from ..base import Finding, PostData
 
 
 def read(answer: Answer, tweet_id: str) -> Finding:
@@ -34,7 +34,7 @@ def read(answer: Answer, tweet_id: str) -> Finding:
     quotes = doc.css("blockquote") if doc is not None else []
     if not quotes:
         return Finding("error", "oEmbed: no blockquote in the answer")
-    embed = tweet_markup._from_blockquote(quotes[0], "oembed")
+    embed = tweet_markup.from_blockquote(quotes[0], "oembed")
     if embed.id and embed.id != str(tweet_id):
         return Finding("error", f"oEmbed: answered for another post ({embed.id})")
     url = data.get("url")
