@@ -111,7 +111,7 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
     structural = is_html and html.may_hold_embed(data)
     lowered = data.lower()  # costs less than a search per spelling (T.CO, PIC.)
     # The other platforms whose marks the page holds: each is asked for its own.
-    asked = registry.in_html(data, lowered) if is_html else registry.present(lowered)
+    asked = registry.in_html(data, lowered) if is_html else registry.in_text(lowered)
     if is_html and not asked and _quiet_html(data, structural):
         # Most articles embed nothing: their title and links are all there is,
         # and neither needs the whole article decoded or parsed.

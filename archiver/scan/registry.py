@@ -8,6 +8,7 @@ so document order comes for free.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,9 +33,10 @@ def present(lowered: bytes) -> list[platforms.Platform]:
 # What ends a URL written in markup or prose.
 _URL_ENDS = frozenset(b' \t\r\n"\'<>()[]{}\\')
 _URL_REST = re.compile(rb'[^\s"\'<>()\[\]{}\\]{0,2048}')
-# Embed code that may name its post without a URL (an element's id attribute):
-# amp- components stand only in AMP pages, which say so in their <html> tag.
-_URL_LESS = (b"lite-youtube", b"data-telegram-post")
+# Embed code that may name its post without a URL (an element's id attribute), by
+# the start of the marks that name it; amp- components stand only in AMP pages,
+# which say so in their <html> tag.
+_URL_LESS = (b"lite-", b"data-")
 _AMP_PAGE = re.compile(rb"<html[^>]{0,512}?[\s\"'](?:amp|\xe2\x9a\xa1)[\s>=]")
 _REACH = 2048  # bytes before a mark looked at for the tag it stands in
 
@@ -58,10 +60,33 @@ def in_html(data: bytes, lowered: bytes) -> list[platforms.Platform]:
         for platform in owners or ():
             if platform not in found and _names_a_post(platform, data, slashes):
                 found.append(platform)
-    if _AMP_PAGE.search(lowered, 0, 8192) or any(mark in lowered for mark in _URL_LESS):
-        found += [p for p in asked if p not in found and any(
-            _mark_in_tag(m, lowered) for m in p.markers if not (b"." in m or b"/" in m))]
+    amp = _AMP_PAGE.search(lowered, 0, 8192) is not None
+    for platform in asked:
+        if platform not in found and any(
+                _mark_in_tag(mark, lowered) for mark in platform.markers
+                if mark.startswith(_URL_LESS) or (amp and mark.startswith(b"amp-"))):
+            found.append(platform)
     return found
+
+
+def in_text(lowered: bytes) -> list[platforms.Platform]:
+    """The platforms a plain-text article may show posts of: those whose URLs it
+    writes out, and those with an attribution of their own to read in text
+    (find_in_text) whose marks it holds."""
+    asked = _asked()
+    table = _url_table(tuple(asked))
+    found = []
+    for m in table.pattern.finditer(lowered):
+        host = m.group("host")
+        owners = (table.by_host.get(b"at:") if m.group("did")
+                  else table.by_host.get(host) if host else table.on_any_host)
+        found += [p for p in owners or () if p not in found]
+    return found + [p for p in asked if p not in found and _reads_text(p)
+                    and any(mark in lowered for mark in p.markers)]
+
+
+def _reads_text(platform: platforms.Platform) -> bool:
+    return type(platform).find_in_text is not platforms.Platform.find_in_text
 
 
 @dataclass(frozen=True)
@@ -105,6 +130,14 @@ def _names_a_post(platform: platforms.Platform, data: bytes, slashes: int) -> bo
     url = url.rstrip(_TRAILING)
     if url.startswith("//"):
         url = "https:" + url
+    return _leads_to_a_post(platform.name, url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _leads_to_a_post(name: str, url: str) -> bool:
+    """Whether url names a post or a short link of the platform called name. A
+    site's pages share their follow links: each is read once per process."""
+    platform = platforms.get(name)
     return platform.post_ref(url) is not None or platform.link_key(url) is not None
 
 

@@ -47,7 +47,7 @@ class Reddit(Platform):
                               ("subreddit", "code")),
     }
     hosts = ("reddit.com", "redd.it", "redditmedia.com")
-    markers = (b"reddit", b"redd.it")
+    markers = (b"reddit", b"redd.it", b"amp-reddit")
     embed_selector = markup.SELECTOR
 
     def read_embed(self, node) -> Embed | None:

@@ -51,7 +51,7 @@ class TikTok(Platform):
         "short_url": Endpoint("https://{host}/{code}", ("host", "code")),
     }
     hosts = ("tiktok.com",)
-    markers = (b"tiktok",)
+    markers = (b"tiktok", b"amp-tiktok")
     embed_selector = markup.SELECTOR
 
     def read_embed(self, node) -> Embed | None:

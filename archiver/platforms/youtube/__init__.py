@@ -52,7 +52,7 @@ class YouTube(Platform):
         "embed_url": Endpoint("https://www.youtube-nocookie.com/embed/{id}", ("id",)),
     }
     hosts = ("youtube.com", "youtu.be", "youtube-nocookie.com")
-    markers = (b"youtube", b"youtu.be")
+    markers = (b"youtube", b"youtu.be", b"lite-youtube", b"amp-youtube")
     embed_selector = markup.SELECTOR
 
     def read_embed(self, node) -> Embed | None:
