@@ -23,6 +23,7 @@ import contextlib
 import html
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -80,7 +81,7 @@ class PlatformStandIn:
         self._faults: list[_Fault] = []
         self._lock = threading.RLock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.standin = self
         self.port = self._httpd.server_address[1]
@@ -174,6 +175,13 @@ def _faulted(fault: _Fault, standin: PlatformStandIn) -> Reply | None:
     if fault.kind == "reset":
         return None
     raise ValueError(f"unknown fault {fault.kind!r}")
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A client that hangs up (a capture closed, a run stopped) is no error of ours.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
