@@ -15,41 +15,12 @@ import re
 
 from ...model import Embed
 from ...scan.dates import parse_date
+from ..text import reader_text as lines
 from . import urls
 
 _CONNECTOR = re.compile(r"^[^\W\d_]{1,3}\s+")  # "on", "en", "am", "le" before a date
-_BLOCKS = frozenset({"p", "div", "blockquote", "li", "section", "figure", "figcaption", "h1",
-                     "h2", "h3", "h4", "pre", "tr"})
-_SKIPPED = frozenset({"script", "style", "template", "noscript", "svg"})
 _PAGE = re.compile(r"(?:https?:)?//(?:[a-z0-9-]+\.)?facebook\.com/(?P<name>[A-Za-z0-9.]+)/?"
                    r"(?:\?.*)?$", re.IGNORECASE)
-
-
-def lines(node) -> str:
-    """An element's text as a reader sees it: <br> and block ends as newlines,
-    runs of spaces as one, empty lines dropped. Iterative: deep nesting is no
-    recursion limit."""
-    parts: list[str] = []
-    stack = [node.child] if node.child is not None else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
-            continue
-        if item.next is not None:
-            stack.append(item.next)
-        tag = item.tag
-        if tag == "-text":
-            parts.append(item.text_content or "")
-        elif tag == "br":
-            parts.append("\n")
-        elif item.is_element_node and tag not in _SKIPPED and item.child is not None:
-            if tag in _BLOCKS:
-                parts.append("\n")
-                stack.append("\n")
-            stack.append(item.child)
-    text = "".join(parts).replace("\u00a0", " ")
-    return "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
 
 
 def read(node) -> Embed | None:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from selectolax.lexbor import LexborHTMLParser
 
 from ..base import Finding, PostData
+from ..text import reader_text as lines
 from . import urls
-from .markup import lines
 
 if TYPE_CHECKING:
     from ...net import Answer

@@ -21,8 +21,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ...clean import storable_json
 from ..base import Finding, PostData
+from ..text import reader_text as lines
 from . import urls
-from .markup import lines
 
 if TYPE_CHECKING:
     from ...net import Answer

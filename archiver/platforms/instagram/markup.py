@@ -14,6 +14,7 @@ import re
 
 from ...model import Embed
 from ...scan.dates import parse_date
+from ..text import reader_text as lines
 from . import urls
 
 # "(@handle)" in an attribution: the last one, names may hold parentheses.
@@ -24,36 +25,6 @@ _BY = re.compile(r"^\s*an? (?:post|photo|video|reel) (?:shared|posted) by\s+(?P<
 # The skeleton's own words, no caption: "View this post on Instagram".
 _SKELETON = re.compile(r"^\s*view (?:this )?(?:post|photo|video|reel)? ?on instagram\s*$",
                        re.IGNORECASE)
-_BLOCKS = frozenset({"p", "div", "blockquote", "li", "section", "figure", "figcaption", "h1",
-                     "h2", "h3", "h4", "pre", "tr"})
-_SKIPPED = frozenset({"script", "style", "template", "noscript", "svg"})
-
-
-def lines(node) -> str:
-    """An element's text as a reader sees it: <br> and block ends as newlines,
-    runs of spaces as one, empty lines dropped. Iterative: deep nesting is no
-    recursion limit."""
-    parts: list[str] = []
-    stack = [node.child] if node.child is not None else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
-            continue
-        if item.next is not None:
-            stack.append(item.next)
-        tag = item.tag
-        if tag == "-text":
-            parts.append(item.text_content or "")
-        elif tag == "br":
-            parts.append("\n")
-        elif item.is_element_node and tag not in _SKIPPED and item.child is not None:
-            if tag in _BLOCKS:
-                parts.append("\n")
-                stack.append("\n")
-            stack.append(item.child)
-    text = "".join(parts).replace("\u00a0", " ")
-    return "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
 
 
 def read(node) -> Embed | None:

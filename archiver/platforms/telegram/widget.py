@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from selectolax.lexbor import LexborHTMLParser
 
 from ..base import Finding, PostData, Verdict
+from ..text import reader_text as lines
 from . import urls
 
 if TYPE_CHECKING:
@@ -27,37 +28,6 @@ _NOT_FOUND = re.compile(r"post not found|message not found|message doesn[’']t 
 # Pages that show no message and ask for the app instead (a wall, not an answer).
 _APP_WALL = re.compile(r"if you have telegram, you can|open (?:in )?telegram to view|"
                        r"log ?in to telegram|view in telegram", re.IGNORECASE)
-_BLOCKS = frozenset({"p", "div", "blockquote", "li", "pre", "h1", "h2", "h3", "h4", "section",
-                     "figure", "figcaption", "tr"})
-_SKIPPED = frozenset({"script", "style", "template", "noscript"})
-
-
-def lines(node) -> str:
-    """An element's text as a reader sees it: <br> and block ends as newlines,
-    runs of spaces as one, empty lines dropped. Iterative: hostile nesting is no
-    recursion limit."""
-    parts: list[str] = []
-    stack = [node.child] if node.child is not None else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
-            continue
-        if item.next is not None:
-            stack.append(item.next)
-        tag = item.tag
-        if tag == "-text":
-            parts.append(item.text_content or "")
-        elif tag == "br":
-            parts.append("\n")
-        elif item.is_element_node and tag not in _SKIPPED and item.child is not None:
-            block = tag in _BLOCKS
-            if block:
-                parts.append("\n")
-                stack.append("\n")
-            stack.append(item.child)
-    text = "".join(parts).replace("\u00a0", " ")
-    return "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
 
 
 def _parse(answer: Answer, what: str):
