@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ...model import Embed
+from .. import wordpress
 from .urls import HANDLE, parse, post_url, valid_id
 
 # One selector, :is() around the forms: Lexbor returns an element matching two
@@ -81,21 +82,8 @@ def _from_amp(amp) -> Embed | None:
 def _from_block(figure) -> Embed | None:
     """WordPress's block: the blockquote oEmbed gave when the page was saved after
     WordPress asked for it, else only the URL the author pasted."""
-    for inner in figure.css("blockquote.tiktok-embed, amp-tiktok, iframe"):
-        embed = read(inner)
-        if embed is not None:
-            embed.form = "wordpress"
-            return embed
-    wrapper = figure.css_first(".wp-block-embed__wrapper") or figure
-    for anchor in wrapper.css("a[href]"):
-        embed = _from_url(_attr(anchor, "href"), "wordpress")
-        if embed:
-            return embed
-    for m in _URL.finditer(wrapper.text(deep=True) or ""):
-        embed = _from_url(m.group(0), "wordpress")
-        if embed:
-            return embed
-    return None
+    return wordpress.read_block(figure, "blockquote.tiktok-embed, amp-tiktok, iframe", read,
+                                lambda url: _from_url(url, "wordpress"), _URL)
 
 
 def _from_url(url: str | None, form: str) -> Embed | None:

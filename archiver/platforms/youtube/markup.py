@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ...model import Embed
+from .. import wordpress
 from .urls import VIDEO_ID, video_id, watch_url
 
 # One selector, :is() around the forms: Lexbor returns an element matching two
@@ -59,21 +60,13 @@ def read(node) -> Embed | None:
 def _from_block(figure) -> Embed | None:
     """WordPress's block: the rendered iframe when the page was saved after
     WordPress asked oEmbed, else only the URL the author pasted."""
-    for inner in figure.css("iframe, amp-youtube, lite-youtube"):
-        embed = read(inner)
-        if embed is not None:
-            embed.form = "wordpress"
-            return embed
-    wrapper = figure.css_first(".wp-block-embed__wrapper") or figure
-    for anchor in wrapper.css("a[href]"):
-        found = video_id(_attr(anchor, "href"))
-        if found:
-            return _embed(found, None, "wordpress")
-    for m in _URL.finditer(wrapper.text(deep=True) or ""):
-        found = video_id(m.group(0))
-        if found:
-            return _embed(found, None, "wordpress")
-    return None
+    return wordpress.read_block(figure, "iframe, amp-youtube, lite-youtube", read,
+                                _from_url, _URL)
+
+
+def _from_url(url: str) -> Embed | None:
+    found = video_id(url)
+    return _embed(found, None, "wordpress") if found else None
 
 
 def _embed(video: str | None, title: str | None, form: str) -> Embed | None:
