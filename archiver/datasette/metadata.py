@@ -121,9 +121,12 @@ TABLES: dict[str, dict] = {
         "sort_desc": "resolved_at",
         "facets": ["is_pic"],
         "columns": {
-            "code": "The t.co code.",
-            "url": "The link as normalised: https://t.co/CODE or https://pic.twitter.com/CODE.",
-            "is_pic": "1 for a pic.twitter.com media link.",
+            "code": "The link's key, as its platform gives it: a t.co link's bare code, "
+                    "another platform's short link by host and path (vm.tiktok.com/CODE).",
+            "url": "The link as found: https://t.co/CODE, https://pic.twitter.com/CODE, or "
+                   "another platform's short link.",
+            "is_pic": "1 for a link to a post's own media (pic.twitter.com): resolved, it "
+                      "names the post it belongs to.",
             "resolved": "The final URL the chain leads to; empty when it failed.",
             "error": "Why the link could not be resolved.",
             "hops": "Every hop of the chain: URL and HTTP status (JSON).",
@@ -324,7 +327,8 @@ ORDER BY p.date DESC, p.pk DESC""",
         },
         "link_resolutions": {
             "title": "Link resolutions",
-            "description": "Every t.co link with where it leads, its hops, and why it failed.",
+            "description": "Every short link (t.co and other platforms') with where it "
+                           "leads, its hops, and why it failed.",
             "sql": """SELECT l.code, l.url, l.resolved, l.error, l.note,
   json_array_length(l.hops) AS hops, l.resolved_at,
   (SELECT count(*) FROM article_links al WHERE al.code = l.code) AS articles,
