@@ -7,6 +7,7 @@ nothing cost little more than decoding them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as htmllib
 import re
@@ -15,6 +16,7 @@ from .. import platforms
 from ..model import Article, Embed
 from . import cited, html, plaintext, publisher, registry
 from .decode import declared_codec, decode, looks_utf16
+from .marks import Found, Mark, Marks
 from .urls import find_links
 
 __all__ = ["decode", "scan_bytes", "sniff_html"]
@@ -35,8 +37,9 @@ _SHORTCODE = re.compile(
 _MARKUP = re.compile(rb"<(?:blockquote|amp-twitter|iframe|figure|div)[\s>]", re.IGNORECASE)
 
 
-def sniff_html(data: bytes) -> bool:
-    """HTML or plain text, judged from the bytes, not from a file name.
+def sniff_html(data: bytes, found: Found | None = None) -> bool:
+    """HTML or plain text, judged from the bytes, not from a file name; found is
+    what marks.py found in them, when already searched.
 
     Raw CMS content (paragraphs without tags around an embed's markup) counts as
     HTML too: its embeds are markup.
@@ -51,19 +54,26 @@ def sniff_html(data: bytes) -> bool:
     head = data[start:start + 4096]
     if _HTML_START.match(head) or len(_HTML_ANYWHERE.findall(head)) >= 3:
         return True
-    return html.may_hold_embed(data) and _MARKUP.search(data) is not None
+    return html.may_hold_embed(data, found) and _MARKUP.search(data) is not None
 
 
-# Where a t.co or pic link may start, searched in the lower-cased bytes: "t.co"
-# followed by a slash in any form find_links reads (/, \/, %2F, an entity); upper
-# case (T.CO, PIC.TWITTER.COM) is rare but seen. "t.co" alone says little: every
-# address ending in "t.com" holds it.
-_TCO = re.compile(rb"t\.co(?:/|\\/|%2f|&)")
-_PIC = re.compile(rb"pic\.(?:twitter|x)\.com")
+# Where a t.co or pic link may start: "t.co" followed by a slash in any form
+# find_links reads (/, \/, %2F, an entity); upper case (T.CO, PIC.TWITTER.COM) is
+# rare but seen. "t.co" alone says little: every address ending in "t.com" holds it.
+_SHORT_LINK = "short-link"
+# "(@" before a handle: a tweet flattened into the text, "Name (@handle) date".
+_PAREN_AT = "paren-at"
+_OWN_MARKS = (
+    Mark(_SHORT_LINK, rb"t\.co(?:/|\\/|%2f|&)", caseless=True),
+    Mark(_SHORT_LINK, rb"pic\.(?:twitter|x)\.com", caseless=True),
+    Mark(_PAREN_AT, rb"\(@"),
+)
 
 
-def _links_hinted(lowered: bytes) -> bool:
-    return _TCO.search(lowered) is not None or _PIC.search(lowered) is not None
+@functools.cache
+def _page_marks() -> Marks:
+    """Every mark the scanner reads before parsing, searched in one pass."""
+    return Marks(_OWN_MARKS + html.MARKS + tuple(registry.marks()))
 
 
 _VISIBLE = re.compile(r"\S")
@@ -81,25 +91,6 @@ def _first_line(text: str) -> str | None:
     return " ".join(line.split())[:500]
 
 
-def _quiet_html(data: bytes, structural: bool) -> bool:
-    """True for HTML that cannot hold an embed in any form the scanner reads;
-    structural is html.may_hold_embed(data) (which says yes to a "[tweet" shortcode too)."""
-    return not structural and not _holds_paren_at(data)
-
-
-def _holds_paren_at(data: bytes) -> bool:
-    """Whether "(@" stands in the bytes. An "@" is rare, and found by memchr: its few
-    occurrences are read at ten times the speed of a search for the pair."""
-    at = data.find(b"@")
-    for _ in range(64):
-        if at < 0:
-            return False
-        if at and data[at - 1] == 0x28:  # "("
-            return True
-        at = data.find(b"@", at + 1)
-    return b"(@" in data[at - 1:]  # an "@" in every other byte: one search for the rest
-
-
 def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) -> Article:
     """Read one article. Never raises on odd input: undecodable bytes are replaced."""
     digest = hashlib.sha256(data).hexdigest()
@@ -107,16 +98,15 @@ def scan_bytes(data: bytes, source: str = "-", content_type: str | None = None) 
         # Every byte test below reads ASCII: give them UTF-8.
         data = decode(data, content_type).encode("utf-8")
         content_type = "charset=utf-8"  # wins over a <meta charset="utf-16"> now untrue
-    is_html = sniff_html(data)
-    structural = is_html and html.may_hold_embed(data)
-    lowered = data.lower()  # costs less than a search per spelling (T.CO, PIC.)
+    found = _page_marks().find(data)
+    is_html = sniff_html(data, found)
+    structural = is_html and html.may_hold_embed(data, found)
     # The other platforms whose marks the page holds: each is asked for its own.
-    asked = registry.in_html(data, lowered) if is_html else registry.in_text(lowered)
-    if is_html and not asked and _quiet_html(data, structural):
+    asked = registry.in_html(data, found) if is_html else registry.in_text(data.lower())
+    if is_html and not asked and not structural and _PAREN_AT not in found:
         # Most articles embed nothing: their title and links are all there is,
         # and neither needs the whole article decoded or parsed.
-        has_links = _links_hinted(lowered)
-        text = decode(data, content_type) if has_links else None
+        text = decode(data, content_type) if _SHORT_LINK in found else None
         return Article(source=source, title=_title(data, content_type), kind="html",
                        content_hash=digest, links=find_links(text) if text else [])
     text = decode(data, content_type)

@@ -4,6 +4,7 @@ rendered widget iframes and CNN-style placeholders (reference §1.1-1.3)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,66 +14,52 @@ from ..model import Embed
 from . import nesting
 from .attributions import ending_attribution, last_attribution
 from .dates import parse_date
+from .marks import Found, Mark, Marks
 from .plaintext import QUICK
 from .urls import HANDLE, find_links, parse_status_url, snowflake_date, status_url
 
-# Cheap byte-level test: markup that can hold a structural embed. Articles
-# without any of these are never parsed. Substring tests run at memory speed,
-# where one regex over a whole article would not.
-_BEFORE_TWITTER = (b"amp-", b"embed-", b"provider-")  # amp-twitter, wp-block-embed-twitter, ...
-_AFTER_TWITTER = (b"twitter-tweet", b"twitter-video", b"twitter.com/embed/")
-# What follows "twitter-" in a class that holds a post (not twitter-share, twitter-follow).
-_TWITTER_PARTS = (b"embed", b"card", b"post", b"status", b"placeholder", b"block", b"container",
-                  b"wrapper", b"quote", b"consent", b"lazy", b"content", b"media")
+# Markup that can hold a structural embed, as marks on the bytes (marks.py finds
+# them all in one pass): articles without any are never parsed. Class and
+# attribute names are written in lower case in the wild.
+TWEET_MARKUP = "tweet-markup"
+STATUS_LINK = "status-link"
+MARKS = (
+    # amp-twitter, wp-block-embed-twitter, is-provider-twitter
+    Mark(TWEET_MARKUP, rb"(?:amp-|embed-|provider-)twitter"),
+    Mark(TWEET_MARKUP, rb"twitter(?:-tweet|-video|\.com/embed/)"),
+    # A class naming a part that holds a post (not twitter-share, twitter-follow).
+    Mark(TWEET_MARKUP, rb"twitter[-_.](?:embed|card|post|status|placeholder|block|container"
+                       rb"|wrapper|quote|consent|lazy|content|media)"),
+    # A status URL percent-encoded in an embed service's query (embedly).
+    Mark(TWEET_MARKUP, rb"twitter\.com%2.{0,27}status%2"),
+    Mark(TWEET_MARKUP, rb"is-provider-x|wp-block-embed-x|x\.com/embed/"),
+    # A class naming a tweet ("tweet-card", "embedded_tweet", class="tweet"), a
+    # data-tweet* attribute or a [tweet] shortcode: a share button's "intent/tweet"
+    # and a "Tweet" label are not.
+    Mark(TWEET_MARKUP, rb"[ \"'\-_\[]tweet[ \"'\-_]|data-tweet"),
+    # A status link anywhere (JSON's escaped slashes too): a placeholder's
+    # attribute, a quote block's link, a post the prose cites.
+    Mark(STATUS_LINK, rb"/status"),
+)
 
 
-def may_hold_embed(data: bytes) -> bool:
-    """Whether the bytes hold the markup of a structural embed. Class and
-    attribute names are written in lower case in the wild. Most markers hold
-    "twitter": one pass finds its few occurrences and their neighbours are read,
-    rather than a pass per marker."""
-    at = data.find(b"twitter")
-    while at >= 0:
-        if data.endswith(_BEFORE_TWITTER, max(0, at - 9), at):
-            return True
-        # Most occurrences are "twitter:" and "twitter.com/": one byte tells.
-        if data[at + 7:at + 8] in (b"-", b"_", b".") and (
-                data.startswith(_AFTER_TWITTER, at)
-                or data.startswith(_TWITTER_PARTS, at + 8)  # twitter-embed, twitter_card
-                # a status URL percent-encoded in an embed service's query (embedly)
-                or (data.startswith(b".com%2", at + 7)
-                    and data.find(b"status%2", at, at + 48) > 0)):
-            return True
-        at = data.find(b"twitter", at + 7)
-    if b"is-provider-x" in data or b"wp-block-embed-x" in data or b"x.com/embed/" in data:
-        return True
-    return links_a_status(data) or _names_a_tweet(data)
+def may_hold_embed(data: bytes, found: Found | None = None) -> bool:
+    """Whether the bytes hold the markup of a structural embed; found is what
+    marks.py found of MARKS (and more) in them, when already searched."""
+    if found is None:
+        found = _marks().find(data)
+    return TWEET_MARKUP in found or STATUS_LINK in found
+
+
+@functools.cache
+def _marks() -> Marks:
+    return Marks(MARKS)
 
 
 def links_a_status(data: bytes) -> bool:
-    """A status link anywhere (JSON's escaped slashes too): a placeholder's
-    attribute, a quote block's link, a post the prose cites."""
+    """A status link anywhere (JSON's escaped slashes too)."""
     return b"/status" in data
 
-
-# What may stand either side of "tweet" in a class name that names a post card
-# ("tweet-card", "embedded_tweet", class="tweet") or a [tweet] shortcode: a share
-# button's "intent/tweet" and a "Tweet" label do not.
-_NAME_EDGES = frozenset(b' "\'-_[')
-_NAME_ENDS = frozenset(b' "\'-_')
-
-
-def _names_a_tweet(data: bytes) -> bool:
-    """A class naming a tweet, a data-tweet* attribute or a [tweet] shortcode: one
-    pass over the few occurrences of "tweet"."""
-    at = data.find(b"tweet")
-    end = len(data) - 5
-    while at >= 0:
-        if at and data[at - 1] in _NAME_EDGES and (
-                (at < end and data[at + 5] in _NAME_ENDS) or data.endswith(b"data-", 0, at)):
-            return True
-        at = data.find(b"tweet", at + 5)
-    return False
 
 _BLOCK_TAGS = (
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .. import platforms
 from ..model import Embed
+from .marks import Found, Mark
 
 _AFTER_SLASHES = re.compile(r"//[^\s<>\"'“”‘’()\[\]]+")
 _TRAILING = ".,;:!?…"
@@ -37,36 +38,76 @@ _URL_REST = re.compile(rb'[^\s"\'<>()\[\]{}\\]{0,2048}')
 # the start of the marks that name it; amp- components stand only in AMP pages,
 # which say so in their <html> tag.
 _URL_LESS = (b"lite-", b"data-")
+_TAG_MARKS = (*_URL_LESS, b"amp-")
 _AMP_PAGE = re.compile(rb"<html[^>]{0,512}?[\s\"'](?:amp|\xe2\x9a\xa1)[\s>=]")
 _REACH = 2048  # bytes before a mark looked at for the tag it stands in
 
 
-def in_html(data: bytes, lowered: bytes) -> list[platforms.Platform]:
+PLATFORM_URL = "platform-url"
+
+
+def marks() -> list[Mark]:
+    """What in_html reads, as marks for one pass over the page (marks.py): the
+    start of a URL on one of the platforms' hosts, of a post path on any host, of
+    an at:// URI; and each URL-less mark of embed code (an amp-, lite- or data-
+    name). Candidates only: in_html reads what stands at each."""
+    asked = _asked()
+    hosts = sorted({h.encode("ascii") for p in asked for h in p.hosts if h != "at:"},
+                   key=len, reverse=True)
+    paths = sorted({x.encode("ascii") for p in asked for x in p.paths}, key=len, reverse=True)
+    found = [Mark(PLATFORM_URL, rb"//(?:[a-z0-9-]+\.)*(?:" + b"|".join(map(re.escape, hosts))
+                  + rb")", caseless=True, every=True),
+             Mark(PLATFORM_URL, rb"//did:", caseless=True, every=True)]
+    if paths:
+        found.append(Mark(PLATFORM_URL, rb"//[a-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:"
+                          + b"|".join(map(re.escape, paths)) + rb")", caseless=True, every=True))
+    for mark in sorted({m for p in asked for m in p.markers if m.startswith(_TAG_MARKS)}):
+        found.append(Mark(_tag_mark(mark), re.escape(mark), caseless=True, every=True))
+    return found
+
+
+def _tag_mark(mark: bytes) -> str:
+    return "tag:" + mark.decode("ascii")
+
+
+def in_html(data: bytes, found: Found) -> list[platforms.Platform]:
     """The platforms an HTML page may hold embeds or post links of: those one of
     whose URLs in the page names a post or a short link of theirs, and those whose
     URL-less embed code (an amp- or lite- element, a data-telegram-post) stands in
     a tag. A share button's URL, a "follow us" link to a profile and a word in the
     text are neither: most pages carry those, and would otherwise all be parsed
-    for nothing. The platforms' URLs are found by one expression run in C."""
+    for nothing. found is what marks.py found of marks() in the page."""
     asked = _asked()
     table = _url_table(tuple(asked))
-    found: list[platforms.Platform] = []
-    for m in table.pattern.finditer(lowered):
-        host, slashes = m.group("host"), m.start()
+    result: list[platforms.Platform] = []
+    after = 0  # where the last URL read ended: a match starts after it, as in finditer
+    for slashes in found.starts(PLATFORM_URL):
+        if slashes < after:
+            continue
+        m = table.pattern.match(data[slashes:slashes + _URL_WINDOW].lower())
+        if m is None:
+            continue
+        after = slashes + m.end()
         if m.group("did"):
-            owners = table.by_host.get(b"at:") if lowered.endswith(b"at:", 0, slashes) else None
+            at = data[max(0, slashes - 3):slashes].lower() == b"at:"
+            owners = table.by_host.get(b"at:") if at else None
         else:
+            host = m.group("host")
             owners = table.by_host.get(host) if host else table.on_any_host
         for platform in owners or ():
-            if platform not in found and _names_a_post(platform, data, slashes):
-                found.append(platform)
-    amp = _AMP_PAGE.search(lowered, 0, 8192) is not None
+            if platform not in result and _names_a_post(platform, data, slashes):
+                result.append(platform)
+    amp = _AMP_PAGE.search(data[:8192].lower()) is not None
     for platform in asked:
-        if platform not in found and any(
-                _mark_in_tag(mark, lowered) for mark in platform.markers
+        if platform not in result and any(
+                _mark_in_tag(data, found.starts(_tag_mark(mark))) for mark in platform.markers
                 if mark.startswith(_URL_LESS) or (amp and mark.startswith(b"amp-"))):
-            found.append(platform)
-    return found
+            result.append(platform)
+    return result
+
+
+# Enough of the bytes after a URL's "//" for its host and the start of its path.
+_URL_WINDOW = 1024
 
 
 def in_text(lowered: bytes) -> list[platforms.Platform]:
@@ -141,27 +182,25 @@ def _leads_to_a_post(name: str, url: str) -> bool:
     return platform.post_ref(url) is not None or platform.link_key(url) is not None
 
 
-def _mark_in_tag(mark: bytes, lowered: bytes) -> bool:
-    """A mark standing inside a tag other than a link's: its embed code."""
-    at = lowered.find(mark)
-    looks = 0
-    while at >= 0 and looks < 48:
-        looks += 1
-        if _inside_tag(lowered, at) not in (None, b"a"):
+def _mark_in_tag(data: bytes, starts: list[int]) -> bool:
+    """A mark standing inside a tag other than a link's: its embed code. starts
+    are where the mark occurs; a page holding it at every turn is read."""
+    for at in starts[:48]:
+        if _inside_tag(data, at) not in (None, b"a"):
             return True
-        at = lowered.find(mark, at + len(mark))
-    return looks >= 48
+    return len(starts) >= 48
 
 
-def _inside_tag(lowered: bytes, at: int) -> bytes | None:
-    """The name of the tag whose markup position `at` is in, or None in text."""
-    opened = lowered.rfind(b"<", max(0, at - _REACH), at)
-    if opened < 0 or lowered.find(b">", opened, at) >= 0:
+def _inside_tag(data: bytes, at: int) -> bytes | None:
+    """The name of the tag (lower-cased) whose markup position `at` is in, or None
+    in text."""
+    opened = data.rfind(b"<", max(0, at - _REACH), at)
+    if opened < 0 or data.find(b">", opened, at) >= 0:
         return None
     end = opened + 1
-    while end < at and lowered[end] not in _URL_ENDS and lowered[end] != ord("/"):
+    while end < at and data[end] not in _URL_ENDS and data[end] != ord("/"):
         end += 1
-    return lowered[opened + 1:end]
+    return data[opened + 1:end].lower()
 
 
 def find_embeds(tree, asked: list[platforms.Platform]) -> list[tuple[object, Embed]]:
