@@ -133,26 +133,33 @@ class Store:
                 ).lastrowid
             self.conn.execute("DELETE FROM source_failures WHERE source = ?", (article.source,))
             # An article's posts in order, embedded first; a post both embedded and
-            # cited is one embedded post.
+            # cited is one embedded post. A post new here is written with its role.
             roles: dict[int, str] = {}
+            added: set[int] = set()
             for role, found in (("embedded", article.embeds),
                                 ("cited", getattr(article, "cited", ()))):
                 for embed in found:
-                    roles.setdefault(self._upsert_post(embed, now), role)
+                    pk = self._upsert_post(embed, now, role, added)
+                    roles.setdefault(pk, role)
+            fresh = outcome == "new"  # no rows of its own yet: nothing to compare
             gone = self._replace_children(
                 "article_posts", "post_pk", article_id,
                 {pk: {"position": i, "role": role} for i, (pk, role) in enumerate(roles.items())},
+                fresh,
             )
             # Being embedded outranks being cited, which outranks being only quoted;
             # a post this article no longer shows is judged again from what is left.
+            # (An update of posts re-indexes its text for search: only where it changes.)
             for pk, role in roles.items():
-                self.conn.execute(
-                    "UPDATE posts SET role = ? WHERE pk = ? AND role IS NOT 'embedded'"
-                    " AND role IS NOT ?", (role, pk, role))
+                if pk not in added:
+                    self.conn.execute(
+                        "UPDATE posts SET role = ? WHERE pk = ? AND role IS NOT 'embedded'"
+                        " AND role IS NOT ?", (role, pk, role))
             for pk in gone:
                 self.conn.execute(f"UPDATE posts SET role = {POST_ROLE} WHERE pk = ?", (pk,))
             codes = [self._upsert_link(link) for link in article.links]
-            self._replace_children("article_links", "code", article_id, {c: {} for c in codes})
+            self._replace_children("article_links", "code", article_id, {c: {} for c in codes},
+                                   fresh)
             return Recorded(article_id, outcome, len(roles))
 
     def article_hashes(self) -> dict[str, str]:
@@ -173,9 +180,11 @@ class Store:
                 self.conn.execute("DELETE FROM source_failures WHERE source = ?", (source,))
             return cursor.rowcount > 0
 
-    def _replace_children(self, table: str, column: str, article_id: int, wanted: dict) -> set:
-        """Make the article's rows in `table` those of `wanted`; returns the values removed."""
-        have = {
+    def _replace_children(self, table: str, column: str, article_id: int, wanted: dict,
+                          fresh: bool = False) -> set:
+        """Make the article's rows in `table` those of `wanted`; returns the values
+        removed. `fresh`: the article was just inserted, so it has none yet."""
+        have = set() if fresh else {
             r[0] for r in self.conn.execute(
                 f"SELECT {column} FROM {table} WHERE article_id = ?", (article_id,)
             )
@@ -212,7 +221,10 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
-    def _upsert_post(self, embed: Embed, now: str) -> int:
+    def _upsert_post(self, embed: Embed, now: str, role: str | None = None,
+                     added: set | None = None) -> int:
+        """The post's pk, its row made or completed; a new row gets `role` and its
+        pk goes into `added`."""
         pk = self.find_post(embed)
         fields = {
             "handle": embed.handle, "author": embed.author, "date": embed.date,
@@ -221,10 +233,12 @@ class Store:
         if pk is None:
             pk = self.conn.execute(
                 "INSERT INTO posts (key, platform, id, handle, author, date, date_text, text, url,"
-                " status, first_seen, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-                (post_key(embed), embed.platform, embed.id, *fields.values(), now, now),
+                " status, first_seen, updated_at, role)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                (post_key(embed), embed.platform, embed.id, *fields.values(), now, now, role),
             ).lastrowid
+            if added is not None:
+                added.add(pk)
         else:
             # Only fill what is still unknown: the first article's record is kept.
             self._fill_nulls(pk, fields, now)
