@@ -14,7 +14,6 @@ values (errors included).
 from __future__ import annotations
 
 import contextlib
-import functools
 import multiprocessing
 import pickle
 import signal
@@ -26,6 +25,15 @@ from multiprocessing.connection import Connection, wait
 
 # Tasks sent ahead to a worker, so it never waits for the driver between two.
 AHEAD = 2
+# A web archive's segment marks every record's start; the worker says so at most
+# this often (a message per record cost the driver a wake-up each), and the
+# driver gives the budget that much more: a record has between its budget and
+# its budget plus this to finish.
+MARK_EVERY = 0.5
+
+
+def mark_every(budget: float) -> float:
+    return min(MARK_EVERY, budget / 10)
 
 
 @dataclass
@@ -49,13 +57,14 @@ class Workers:
 
     `work(task, mark)` runs in a worker and must not raise. A task has
     `grace(task)` seconds plus `budget` to finish; when the work calls `mark()`
-    (after fetching a URL, whose own timeouts bound the wait), its budget starts
-    again from then, so only the parse is timed.
+    (after fetching a URL, whose own timeouts bound the wait; at each record of a
+    web archive), its budget starts again from then, so only the parse is timed.
     """
 
     def __init__(self, work: Callable, budget: float, grace: Callable[[object], float]):
         self.work = work
         self.budget = budget
+        self.every = mark_every(budget)
         self.grace = grace
         self.workers: list[_Worker] = []
         # Tasks by id, shared by every map in progress (a map may start while
@@ -76,7 +85,8 @@ class Workers:
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(theirs, self.work), daemon=True)
+        process = self.context.Process(target=_serve, args=(theirs, self.work, self.every),
+                                       daemon=True)
         process.start()
         theirs.close()
         return _Worker(process, ours)
@@ -147,7 +157,7 @@ class Workers:
             while worker.conn.poll():
                 message = worker.conn.recv()
                 if message[0] == "mark":
-                    worker.deadline = time.monotonic() + self.budget
+                    worker.deadline = time.monotonic() + self.budget + self.every
                     continue
                 _, task_id, outcome = message
                 self.outcomes[task_id] = outcome
@@ -197,7 +207,22 @@ def _stop(worker: _Worker, kill: bool) -> None:
     worker.conn.close()
 
 
-def _serve(conn: Connection, work: Callable) -> None:
+class _Marks:
+    """The work's mark(): told to the driver at the first call, then at most every
+    `every` seconds."""
+
+    def __init__(self, conn: Connection, index: int, every: float):
+        self.conn, self.message, self.every = conn, ("mark", index), every
+        self.last = float("-inf")
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            self.conn.send(self.message)
+
+
+def _serve(conn: Connection, work: Callable, every: float) -> None:
     """A worker's loop: a task in, its outcome out, until told to stop."""
     # Ctrl-C reaches the whole process group: the driver stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -209,7 +234,7 @@ def _serve(conn: Connection, work: Callable) -> None:
         if message is None:
             return
         index, task = message
-        outcome = work(task, functools.partial(conn.send, ("mark", index)))
+        outcome = work(task, _Marks(conn, index, every))
         try:
             conn.send(("done", index, outcome))
         except Exception as exc:  # noqa: BLE001 - an outcome pickle refuses is one failure
