@@ -7,10 +7,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archiver.scan.attributions import ending_attribution, last_attribution
+from archiver.platforms.twitter.markup.attributions import ending_attribution, last_attribution
+from archiver.platforms.twitter.markup.plaintext import match_attribution
+from archiver.platforms.twitter.markup.urls import HANDLE
 from archiver.scan.dates import DATE_PATTERN, parse_date
-from archiver.scan.plaintext import match_attribution
-from archiver.scan.urls import HANDLE
 
 DASHES = "\u2014\u2013\u2015\u2012\u2212"
 PLAIN_SPEC = re.compile(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archiver import scan
-from archiver.scan import html, marks
+from archiver.scan import marks
 from archiver.scan.marks import Mark, Marks
 
 pytest.importorskip("hyperscan")
@@ -45,10 +45,8 @@ def without_hyperscan(monkeypatch):
     """The scanner as it runs where Hyperscan has no build."""
     monkeypatch.setattr(marks, "hyperscan", None)
     scan._page_marks.cache_clear()
-    html._marks.cache_clear()
     yield
     scan._page_marks.cache_clear()
-    html._marks.cache_clear()
 
 
 def _read_all() -> dict[str, dict]:

@@ -141,6 +141,51 @@ class Platform:
         """Posts a plain-text article shows by the platform's own attribution."""
         return []
 
+    # A platform whose posts take forms a selector cannot name (publishers' own
+    # cards, consent placeholders, attributions flattened into the text) reads
+    # the page itself: it names the marks that say a page may show its posts
+    # (patterns of bytes, searched for in one pass before the page is parsed:
+    # archiver/scan/marks.py), and is asked after the platforms that only have a
+    # selector, so that none of its looser forms takes their posts for its own.
+    reads_page: bool = False
+    page_marks: tuple = ()  # archiver.scan.marks.Mark
+
+    def asks(self, found) -> bool:
+        """Whether an HTML page whose bytes hold the page_marks in found (a
+        marks.Found) may show its posts (reads_page platforms)."""
+        return False
+
+    def holds_markup(self, found) -> bool:
+        """Whether the marks found are its embed markup: then even a fragment of a
+        page without <html> or <body> (raw CMS content) is read as HTML."""
+        return False
+
+    def read_page(self, doc, text: str, found, pairs: list) -> tuple[list, list[Embed]]:
+        """(pairs with its own embeds added, the posts the page's prose cites):
+        pairs are (element, Embed) in document order, the other platforms' found
+        so far in the parsed doc; text is the page it was parsed from."""
+        return pairs, []
+
+    def read_loose(self, doc, text: str, found, skip: list) -> list[Embed]:
+        """Its posts the page shows outside any element of theirs (attributions
+        flattened into the page's text, shortcodes), read after every platform's
+        embeds and links: it may take the elements in skip out of doc."""
+        return []
+
+    def writes_links(self, found) -> bool:
+        """Whether the page's marks say its short links may be written in the
+        text itself, not only in links (links_in reads them)."""
+        return False
+
+    def links_in(self, text: str) -> list[str]:
+        """Its short links written anywhere in an article's text, in order."""
+        return []
+
+    def cited_in_text(self, text: str) -> list[Embed] | None:
+        """The posts a plain-text article's prose names; None: those whose URLs
+        post_ref reads, written out in full (the default)."""
+        return None
+
     # -- links that lead to posts only after a redirect ---------------------------
     def link_key(self, url: str) -> str | None:
         """The archive's key for one of this platform's short links (t.co, a

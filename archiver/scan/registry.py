@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .. import platforms
 from ..model import Embed
+from . import html, prose
 from .marks import Found, Mark
 
 _AFTER_SLASHES = re.compile(r"//[^\s<>\"'“”‘’()\[\]]+")
@@ -21,9 +22,13 @@ _TRAILING = ".,;:!?…"
 
 
 def _asked() -> list[platforms.Platform]:
-    """The platforms with markup of their own to read (Twitter's is read by the
-    scanner's own finders until it moves behind the contract)."""
-    return [p for p in platforms.all_platforms() if p.markers]
+    """The platforms asked about a page by their hosts, paths and markers."""
+    return [p for p in platforms.all_platforms() if p.markers and not p.reads_page]
+
+
+def _readers() -> list[platforms.Platform]:
+    """The platforms that read pages themselves, by marks of their own."""
+    return [p for p in platforms.all_platforms() if p.reads_page]
 
 
 def present(lowered: bytes) -> list[platforms.Platform]:
@@ -46,11 +51,12 @@ _REACH = 2048  # bytes before a mark looked at for the tag it stands in
 PLATFORM_URL = "platform-url"
 
 
-def marks() -> list[Mark]:
+def page_marks() -> list[Mark]:
     """What in_html reads, as marks for one pass over the page (marks.py): the
     start of a URL on one of the platforms' hosts, of a post path on any host, of
-    an at:// URI; and each URL-less mark of embed code (an amp-, lite- or data-
-    name). Candidates only: in_html reads what stands at each."""
+    an at:// URI; each URL-less mark of embed code (an amp-, lite- or data-
+    name); and the marks of the platforms that read pages themselves.
+    Candidates only: what stands at each is read before anything is decided."""
     asked = _asked()
     hosts = sorted({h.encode("ascii") for p in asked for h in p.hosts if h != "at:"},
                    key=len, reverse=True)
@@ -63,7 +69,7 @@ def marks() -> list[Mark]:
                           + b"|".join(map(re.escape, paths)) + rb")", caseless=True, every=True))
     for mark in sorted({m for p in asked for m in p.markers if m.startswith(_TAG_MARKS)}):
         found.append(Mark(_tag_mark(mark), re.escape(mark), caseless=True, every=True))
-    return found
+    return found + [m for p in _readers() for m in p.page_marks]
 
 
 def _tag_mark(mark: bytes) -> str:
@@ -103,7 +109,49 @@ def in_html(data: bytes, found: Found) -> list[platforms.Platform]:
                 _mark_in_tag(data, found.starts(_tag_mark(mark))) for mark in platform.markers
                 if mark.startswith(_URL_LESS) or (amp and mark.startswith(b"amp-"))):
             result.append(platform)
-    return result
+    return result + [p for p in _readers() if p.asks(found)]
+
+
+def holds_markup(found: Found) -> bool:
+    """Whether the marks found are a platform's embed markup (html or not)."""
+    return any(p.holds_markup(found) for p in _readers())
+
+
+def writing_links(found: Found) -> list[platforms.Platform]:
+    """The platforms whose short links the page's marks say its text may hold."""
+    return [p for p in _readers() if p.writes_links(found)]
+
+
+def links_in(text: str, linking: list[platforms.Platform]) -> list[str]:
+    """The short links of those platforms written anywhere in the text."""
+    return [link for p in linking for link in p.links_in(text)]
+
+
+def read_html(doc, text: str, found: Found, asked: list[platforms.Platform]):
+    """(embeds, cited posts, short links) of the asked platforms in a parsed page.
+    The platforms with only a selector go first, all in one query; the platforms
+    that read the page go next, each given the embeds found so far; then the
+    links in the prose, outside every embed; last, what a platform reads outside
+    any element (it may take the embeds' elements out of the tree)."""
+    plain = [p for p in asked if not p.reads_page]
+    readers = [p for p in asked if p.reads_page]
+    pairs = find_embeds(doc, plain)
+    cited: list[Embed] = []
+    for platform in readers:
+        pairs, more = platform.read_page(doc, text, found, pairs)
+        cited += more
+    links: list[str] = []
+    if plain:
+        taken = {el.mem_id for el, _ in pairs}
+        inside = html.Nearest(lambda el: el.mem_id in taken)
+        anchors = doc.css(anchor_selector(plain))
+        cited += prose.cited_in(
+            anchors, lambda el: el.mem_id in taken or inside.above(el) is not None,
+            {(e.platform, e.id) for _, e in pairs if e.id}, post_of(plain))
+        links = short_links((a.attributes.get("href") for a in anchors), plain)
+    elements = [el for el, _ in pairs]
+    loose = [e for p in readers for e in p.read_loose(doc, text, found, elements)]
+    return [e for _, e in pairs] + loose, cited, links
 
 
 # Enough of the bytes after a URL's "//" for its host and the start of its path.
@@ -111,9 +159,9 @@ _URL_WINDOW = 1024
 
 
 def in_text(lowered: bytes) -> list[platforms.Platform]:
-    """The platforms a plain-text article may show posts of: those whose URLs it
-    writes out, and those with an attribution of their own to read in text
-    (find_in_text) whose marks it holds."""
+    """The platforms a plain-text article may show posts of: those that read
+    pages themselves, those whose URLs it writes out, and those with an
+    attribution of their own to read in text (find_in_text) whose marks it holds."""
     asked = _asked()
     table = _url_table(tuple(asked))
     found = []
@@ -122,8 +170,8 @@ def in_text(lowered: bytes) -> list[platforms.Platform]:
         owners = (table.by_host.get(b"at:") if m.group("did")
                   else table.by_host.get(host) if host else table.on_any_host)
         found += [p for p in owners or () if p not in found]
-    return found + [p for p in asked if p not in found and _reads_text(p)
-                    and any(mark in lowered for mark in p.markers)]
+    return _readers() + found + [p for p in asked if p not in found and _reads_text(p)
+                                 and any(mark in lowered for mark in p.markers)]
 
 
 def _reads_text(platform: platforms.Platform) -> bool:
@@ -315,4 +363,11 @@ def find_in_text(text: str, asked: list[platforms.Platform]) -> tuple[list[Embed
     platform's attribution form, then every post URL written out."""
     embeds = [e for p in asked for e in p.find_in_text(text)]
     embedded = {(e.platform, e.id) for e in embeds if e.id}
-    return embeds, cited_in_links(urls_in_text(text), asked, embedded)
+    cited, by_urls = [], []
+    for platform in asked:
+        own = platform.cited_in_text(text)
+        if own is None:
+            by_urls.append(platform)
+        else:
+            cited += own
+    return embeds, cited + cited_in_links(urls_in_text(text), by_urls, embedded)

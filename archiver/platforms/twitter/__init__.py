@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from typing import ClassVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from ...scan.urls import parse_status_url, snowflake_date, status_url
+from ...model import Embed
 from ..base import EmbedPage, Endpoint, Finding, Lookup, Platform, PostRef, Verdict
+from .markup import page
+from .markup.urls import parse_status_url, snowflake_date, status_url
 
 # The embed page builds the post by script after load: its card (the article
 # holding author, text and media) is laid out with a size and words.
@@ -49,6 +51,34 @@ class Twitter(Platform):
     # An article shows pic.twitter.com/X where the post has https://t.co/X: one link.
     link_codes = re.compile(
         r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)", re.IGNORECASE)
+
+    # Its posts take more forms in a page than a selector names: it reads the page.
+    reads_page = True
+    page_marks = page.MARKS
+
+    def asks(self, found) -> bool:
+        return page.asks(found)
+
+    def holds_markup(self, found) -> bool:
+        return page.holds_markup(found)
+
+    def read_page(self, doc, text: str, found, pairs: list) -> tuple[list, list[Embed]]:
+        return page.read_page(doc, text, found, pairs)
+
+    def read_loose(self, doc, text: str, found, skip: list) -> list[Embed]:
+        return page.read_loose(doc, text, found, skip)
+
+    def find_in_text(self, text: str) -> list[Embed]:
+        return page.find_in_text(text)
+
+    def cited_in_text(self, text: str) -> list[Embed]:
+        return page.cited_in_text(text)
+
+    def writes_links(self, found) -> bool:
+        return page.SHORT_LINK in found
+
+    def links_in(self, text: str) -> list[str]:
+        return page.links_in(text)
 
     def link_key(self, url: str) -> str | None:
         # Its links are stored by their bare code: pic.twitter.com/X is t.co/X.

@@ -6,9 +6,10 @@ import json
 
 from ...clean import storable_json
 from ...net import Answer
-from ...scan import html as tweet_markup
-from ...scan.urls import parse_status_url
+from ...scan import html
 from ..base import Finding, PostData
+from .markup.embeds import from_blockquote
+from .markup.urls import parse_status_url
 
 
 def read(answer: Answer, tweet_id: str) -> Finding:
@@ -30,11 +31,11 @@ def read(answer: Answer, tweet_id: str) -> Finding:
         looks_html = answer.body.lstrip()[:1] == b"<"
         what = "an HTML page (login wall?)" if looks_html else "invalid JSON"
         return Finding("error", f"oEmbed: answered {what} where JSON was expected")
-    doc = tweet_markup.parse(f"<html><body>{fragment}</body></html>")
+    doc = html.parse(f"<html><body>{fragment}</body></html>")
     quotes = doc.css("blockquote") if doc is not None else []
     if not quotes:
         return Finding("error", "oEmbed: no blockquote in the answer")
-    embed = tweet_markup.from_blockquote(quotes[0], "oembed")
+    embed = from_blockquote(quotes[0], "oembed")
     if embed.id and embed.id != str(tweet_id):
         return Finding("error", f"oEmbed: answered for another post ({embed.id})")
     url = data.get("url")

@@ -1,6 +1,6 @@
 """Every post a publisher's page shows, beyond the platform's own embed markup.
 
-html.find_embeds reads the markup the platform hands out (oEmbed, WordPress, AMP,
+find_embeds (embeds.py) reads the markup the platform hands out (oEmbed, WordPress, AMP,
 widget iframes). Publishers wrap and replace it: lazy and consent-gated
 placeholders, cards their CMS renders, embed code kept as text until the reader
 clicks "show", quote blocks linking the post. This module reads those, keeps the
@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Embed
-from . import cards, cited, html, kept, placeholders
+from ....model import Embed
+from ....scan import html
+from . import cards, cited, kept, placeholders
+from .embeds import find_embeds, links_a_status
 
 # Elements are found by CSS selectors, matched in C; the Python work is done on
 # what they match. Classes that may name a tweet card ("weet" and "witter": Tweet
@@ -50,12 +52,12 @@ class Hints:
     def of(cls, data: bytes) -> Hints:
         # Whether an attribute holds markup is left to kept.kept_markup: its one search
         # costs less than the three a test of the bytes took.
-        return cls(status=html.links_a_status(data))
+        return cls(status=links_a_status(data))
 
 
 def find(doc, text: str, embeds: list[Embed], elements: list, hints: Hints = Hints(),
          depth: int = 0) -> tuple[list[Embed], list]:
-    """The embeds html.find_embeds gave, with the publisher forms' added in document
+    """The embeds find_embeds gave, with the publisher forms' added in document
     order; `text` is the page the document was parsed from."""
     taken = {el.mem_id for el in elements}
     holds_taken = _ancestors(elements)
@@ -151,7 +153,7 @@ def _read_markup(markup: str, depth: int) -> list[Embed]:
     doc = html.parse(markup)
     if doc is None:
         return []
-    embeds, elements = html.find_embeds(doc)
+    embeds, elements = find_embeds(doc)
     embeds, _ = find(doc, markup, embeds, elements, depth=depth)
     return embeds
 

@@ -18,10 +18,11 @@ import json
 import re
 from datetime import datetime, timezone
 
-from ..clean import storable_json
-from ..model import Embed
-from .dates import parse_date
-from .html import complete, digits, element_lines, unique
+from ....clean import storable_json
+from ....model import Embed
+from ....scan.dates import parse_date
+from ....scan.html import element_lines, unique
+from .embeds import complete, digits
 from .placeholders import BUTTON_NAMES, names_of, status_in
 from .urls import HANDLE, find_links
 

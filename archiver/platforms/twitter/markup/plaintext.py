@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Embed
-from .dates import DATE_PATTERN, parse_date
+from ....model import Embed
+from ....scan.dates import DATE_PATTERN, parse_date
 from .urls import HANDLE, LINK_RE, find_links
 
 # The anchor of a flattened embed: "— Name (@handle) Date" ending its line. The

@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from ..model import Embed
-from .html import complete, digits, element_lines
+from ....model import Embed
+from ....scan.html import element_lines
+from ....scan.prose import BUTTON_NAMES
+from .embeds import complete, digits
 from .urls import exact_status_url, find_links
 
 # Class, id and module names that say an element embeds a post; a status URL
@@ -26,12 +28,6 @@ EMBED_NAMES = re.compile(r"tweet|twitter|embed|social|x-post|xpost|oembed|post-c
                          re.IGNORECASE)
 # Names that say an element is about a post only: an id alone needs these.
 TWEET_NAMES = re.compile(r"tweet|twitter|x-post|xpost", re.IGNORECASE)
-# Share, follow and intent buttons carry the page's or a post's URL without showing it.
-BUTTON_NAMES = re.compile(
-    r"share|sharing|intent|follow|button|btn|retweet|reply|like|click-to-tweet|tweet-?this"
-    r"|tweetable|timeline|mention",
-    re.IGNORECASE,
-)
 # Attributes that name the element's kind (a CMS's module, component or provider).
 _KIND_ATTRS = ("class", "id", "data-module", "data-component", "data-type", "data-provider",
                "data-embed-type", "data-platform", "data-twitter", "data-service",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 
-from .html import css_name, unique
+from ....scan.html import css_name, unique
 
 # Markup worth parsing holds one of these once decoded.
 MARKERS = ("twitter-tweet", "twitter-video", "twitter.com/embed", "x.com/embed", "/status",
