@@ -289,15 +289,20 @@ def _read(task: tuple, mark: Callable[[], None] = lambda: None, *, settings: Set
                 mark()  # fetched: from now on the scan budget counts
         if feeds.is_feed(loaded.data):
             return ("list", feeds.entries(loaded.data, loaded.source)[1])
-        if known is not None and check_known:
-            digest = hashlib.sha256(loaded.data).hexdigest()
-            if known.get(loaded.source) == digest:
-                return ("unchanged", loaded.source, digest)
+        if check_known and _unchanged(known, loaded.source, loaded.data):
+            return ("unchanged", loaded.source, known[loaded.source])
         return ("article", scan_bytes(loaded.data, loaded.source, loaded.content_type))
     except SourceError as exc:
         return ("error", exc)
     except Exception as exc:  # noqa: BLE001 - a scanner bug fails its source, not the run
         return ("error", SourceError(name, f"the scanner failed: {type(exc).__name__}: {exc}"))
+
+
+def _unchanged(known: dict | None, source: str, data: bytes) -> bool:
+    """Whether the archive holds these bytes for this source already (hashed only
+    when it holds the source at all: the scanner hashes them again)."""
+    digest = known.get(source) if known else None
+    return digest is not None and hashlib.sha256(data).hexdigest() == digest
 
 
 def _head(item) -> bytes:
@@ -320,9 +325,8 @@ def _read_segment(segment: Segment, mark: Callable, settings: Settings,
             outcomes.append(("error", record))
             continue
         mark()
-        digest = hashlib.sha256(record.body).hexdigest()
-        if known is not None and known.get(record.uri) == digest:
-            outcomes.append(("unchanged", record.uri, digest, record.origin))
+        if _unchanged(known, record.uri, record.body):
+            outcomes.append(("unchanged", record.uri, known[record.uri], record.origin))
             continue
         try:
             article = scan_bytes(record.body, record.uri, record.content_type)
