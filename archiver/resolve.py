@@ -14,7 +14,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from . import platforms
 from .net import Client, FetchRefused, Unreachable
@@ -52,7 +52,8 @@ class Resolution:
 
 
 def html_target(body: bytes) -> str | None:
-    """The destination written in t.co's 200 HTML answer, in the order the reference gives."""
+    """The destination a short-link service writes in a 200 HTML answer (t.co does
+    so for browsers): a meta refresh, a URL as the title, a location.replace()."""
     for pattern in (_META_REFRESH, _TITLE, _REPLACE):
         m = pattern.search(body)
         if m:
@@ -65,16 +66,6 @@ def html_target(body: bytes) -> str | None:
                 raw = raw.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
             return html.unescape(raw)
     return None
-
-
-def _unwrap_warning(url: str) -> str:
-    """Flagged links land on twitter.com/safety/unsafe_link_warning?unsafe_link=<dest>."""
-    parts = urlsplit(url)
-    if parts.path.rstrip("/").endswith("/safety/unsafe_link_warning"):
-        dest = parse_qs(parts.query).get("unsafe_link")
-        if dest:
-            return dest[0]
-    return url
 
 
 def resolve(client: Client, code: str) -> Resolution:
@@ -136,7 +127,7 @@ def resolve(client: Client, code: str) -> Resolution:
             if answer.status >= 400:
                 result.note = f"destination answered HTTP {answer.status}"
             return result
-        url = _unwrap_warning(next_url)
+        url = platforms.unwrap(next_url)
         try:
             scheme = urlsplit(url).scheme
         except ValueError as exc:  # a warning page's unsafe_link is anyone's text

@@ -73,6 +73,15 @@ def link_request(key: str, settings) -> str | None:
     return None
 
 
+def unwrap(url: str) -> str:
+    """Where a redirect hop really leads, past any platform's page in between."""
+    for platform in all_platforms():
+        unwrapped = platform.unwrap(url)
+        if unwrapped != url:
+            return unwrapped
+    return url
+
+
 def post_ref(url: str | None) -> PostRef | None:
     """The post any platform's URL names, or None."""
     if not url:

@@ -198,6 +198,12 @@ class Platform:
         when the key is not one of this platform's."""
         return None
 
+    def unwrap(self, url: str) -> str:
+        """Where a hop of a link's redirects really leads when the platform put a
+        page of its own in between (a warning before a flagged link); url itself
+        otherwise."""
+        return url
+
     def is_media_link(self, url: str) -> bool:
         """A link a post carries to its own media (pic.twitter.com): resolved, it
         names the post it belongs to, so it can give a post found without an id

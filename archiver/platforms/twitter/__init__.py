@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import ClassVar
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ...model import Embed
 from ..base import EmbedPage, Endpoint, Finding, Lookup, Platform, PostRef, Verdict
@@ -89,6 +89,18 @@ class Twitter(Platform):
         if not _CODE.fullmatch(key):
             return None
         return settings.endpoint(self.name, "tco_url").format(code=key)
+
+    def unwrap(self, url: str) -> str:
+        # A flagged link lands on twitter.com/safety/unsafe_link_warning?unsafe_link=<dest>.
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return url
+        if parts.path.rstrip("/").endswith("/safety/unsafe_link_warning"):
+            dest = parse_qs(parts.query).get("unsafe_link")
+            if dest:
+                return dest[0]
+        return url
 
     def is_media_link(self, url: str) -> bool:
         return _PIC.match(url.strip()) is not None
