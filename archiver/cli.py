@@ -174,7 +174,7 @@ def _listed(sources, sources_file) -> list[str]:
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
 @click.pass_context
 def scan(ctx, sources, sources_file, fmt, cluster, quiet):
-    """Find embedded posts and t.co links in articles and record them.
+    """Find embedded posts and their short links (t.co and the like) in articles and record them.
 
     SOURCES are files (HTML or plain text, told apart by their content),
     directories (read recursively), http(s) URLs, - for standard input, and web
