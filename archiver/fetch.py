@@ -447,7 +447,7 @@ class Fetcher:
         if not data or not data.quoted_id or self.ledger.is_quoted_only(pk):
             return
         self._add_quote(pk, platforms.PostRef(platform.name, data.quoted_id, data.quoted_handle),
-                        data.source or "data", self.clock())
+                        data.endpoint or "data", self.clock())
 
     # -- evidence -------------------------------------------------------------
     async def _keep(self, platform: Platform, post_id: str, verdict: Verdict, lookups,

@@ -161,7 +161,7 @@ class FetchLedger:
                 " updated_at = ? WHERE pk = ?",
                 (data.created_at, dumps(data.media) if data.media else None,
                  dumps(data.edit_info) if data.edit_info else None, data.author, data.handle,
-                 int(data.truncated), data.source, now, pk),
+                 int(data.truncated), data.endpoint, now, pk),
             )
 
     def add_quote(self, quoter_pk: int, platform: str, quoted_id: str, handle: str | None,
@@ -225,7 +225,7 @@ class FetchLedger:
                      dumps(data.edit_info) if data.edit_info else None,
                      int(platforms.get(platform).texts_differ(preserved, data.text, data.truncated)
                          or data.is_edited),
-                     int(data.truncated), data.source, pk),
+                     int(data.truncated), data.endpoint, pk),
                 )
             if recheck and status == "failed":
                 self.conn.execute(

@@ -227,7 +227,7 @@ def test_a_post_is_archived_with_its_text_author_and_original_media(standin):
          "key": "bafkreibbbbbbbbbb"}]
     assert (data.quoted_id, data.quoted_handle) == (f"{OTHER_DID}/3lh5px6yngs26",
                                                     "quoted.bsky.social")
-    assert data.source == "getPostThread"
+    assert data.endpoint == "getPostThread"
 
 
 def test_a_video_is_the_uploaded_blob_with_its_poster(standin):

@@ -226,7 +226,7 @@ def test_a_post_is_archived_with_its_whole_text_author_and_time(standin):
     found = verdict(standin, POST)
     assert found.status == "archived", found.reason
     data = found.data
-    assert (data.text, data.author, data.handle, data.created_at, data.source) == (
+    assert (data.text, data.author, data.handle, data.created_at, data.endpoint) == (
         "The Elm Street bridge is closed until further notice.\nUse the ferry.", "City Hall",
         "cityhall", "2015-08-27T17:00:00Z", "oembed")
     assert not data.truncated
@@ -244,7 +244,7 @@ def test_oembed_refusing_a_tokenless_call_leaves_the_plugin_pages_word(standin):
     standin.add_post(FbPost(POST, text="Bridge closed.", behaviour="token_refused"))
     found = verdict(standin, POST)
     assert found.status == "archived", found.reason
-    assert found.data.source == "plugin" and found.data.text == "Bridge closed."
+    assert found.data.endpoint == "plugin" and found.data.text == "Bridge closed."
     assert "token" in found.reason
 
 
@@ -252,7 +252,7 @@ def test_a_post_behind_a_login_wall_is_archived_from_oembed(standin):
     standin.add_post(FbPost(POST, text="Bridge closed.", behaviour="login_wall"))
     found = verdict(standin, POST)
     assert found.status == "archived", found.reason
-    assert found.data.source == "oembed" and "login wall" in found.reason
+    assert found.data.endpoint == "oembed" and "login wall" in found.reason
 
 
 @pytest.mark.parametrize("behaviour, status, said", [

@@ -205,7 +205,7 @@ def test_a_carousel_is_archived_with_its_caption_time_and_every_original(standin
     found = verdict(standin, "CvuNg5mSYc0")
     assert found.status == "archived", found.reason
     data = found.data
-    assert (data.text, data.author, data.handle, data.created_at, data.source) == (
+    assert (data.text, data.author, data.handle, data.created_at, data.endpoint) == (
         "Flood at noon.\nStay away from the river.", "City Hall", "cityhall",
         "2023-08-09T16:53:20Z", "embed")
     # The widest display resource of each item, and a video's own file.
@@ -227,7 +227,7 @@ def test_a_post_the_embed_page_walls_off_is_archived_from_oembed(standin):
     standin.add_post(Post("CvuNg5mSYc0", caption="Flood at noon.", behaviour="login_wall"))
     found = verdict(standin, "CvuNg5mSYc0")
     assert found.status == "archived", found.reason
-    assert found.data.source == "oembed" and found.data.text == "Flood at noon."
+    assert found.data.endpoint == "oembed" and found.data.text == "Flood at noon."
     assert "login page" in found.reason
 
 

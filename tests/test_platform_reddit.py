@@ -188,7 +188,7 @@ def test_a_post_is_archived_with_title_body_author_time_and_original_picture(sta
     found = verdict(standin, "1b2c3d4")
     assert found.status == "archived", found.reason
     data = found.data
-    assert (data.text, data.author, data.handle, data.created_at, data.source) == (
+    assert (data.text, data.author, data.handle, data.created_at, data.endpoint) == (
         "The underpass\nWater up to the rail.", "floodwatcher", "floodwatcher",
         "2023-11-14T22:13:20Z", "json")
     # i.redd.it's original, not preview.redd.it's resized copy.
@@ -260,7 +260,7 @@ def test_a_blocked_listing_leaves_oembeds_title_and_author(standin):
     found = verdict(standin, "1b2c3d4")
     assert found.status == "archived", found.reason
     assert "blocked" in found.reason and "data from oEmbed" in found.reason
-    assert (found.data.text, found.data.author, found.data.source) == (
+    assert (found.data.text, found.data.author, found.data.endpoint) == (
         "The underpass", "floodwatcher", "oembed")
 
 

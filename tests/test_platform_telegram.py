@@ -145,7 +145,7 @@ def test_a_public_message_is_archived_with_text_author_date_and_media(standin):
     assert (data.text, data.author, data.handle, data.created_at) == (
         "Bridge closed.\nDetour via Elm St.", "River Authority", "RiverAuthority",
         "2024-03-01T10:20:30+00:00")
-    assert data.is_edited and data.source == "widget"
+    assert data.is_edited and data.endpoint == "widget"
     assert [(m["type"], m["url"].rsplit("/", 1)[1], m["video"] and m["video"].rsplit("/", 1)[1])
             for m in data.media] == [("photo", "a.png", None), ("photo", "b.png", None),
                                      ("video", "poster.png", "v.mp4")]

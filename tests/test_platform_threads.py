@@ -151,7 +151,7 @@ def test_a_post_oembed_can_embed_is_archived_with_what_little_it_says(standin):
     standin.add_post(CODE, "zuck")
     got = verdict(standin, CODE, None)
     assert got.status == "archived", got.reason
-    assert (got.data.id, got.data.handle, got.data.text, got.data.source) == (
+    assert (got.data.id, got.data.handle, got.data.text, got.data.endpoint) == (
         CODE, "zuck", None, "oembed")
     assert "no text" in got.reason
     [asked] = standin.hits("/graph/v1.0/oembed")

@@ -190,7 +190,7 @@ def test_a_public_post_is_archived_with_caption_author_time_and_best_stream(stan
     found = verdict(standin, ID)
     assert found.status == "archived", found.reason
     data = found.data
-    assert (data.text, data.author, data.handle, data.created_at, data.source) == (
+    assert (data.text, data.author, data.handle, data.created_at, data.endpoint) == (
         "Crossing the bridge #bridgedance", "River Dancer", "riverdancer",
         "2023-11-14T22:13:20Z", "page")
     # The highest bitrate's stream, the original cover as its poster.
@@ -262,7 +262,7 @@ def test_oembeds_word_stands_where_the_page_tells_nothing_or_is_region_locked(st
     else:
         assert found.status == "archived", found.reason
         assert "data from oEmbed" in found.reason
-    assert found.data.source == "oembed" and found.data.text == "Crossing the bridge"
+    assert found.data.endpoint == "oembed" and found.data.text == "Crossing the bridge"
 
 
 @pytest.mark.parametrize("fault", ["rate_limited", "server_error", "reset"])

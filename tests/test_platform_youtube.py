@@ -162,7 +162,7 @@ def test_a_public_video_is_archived_with_title_channel_date_and_poster(standin):
     found = verdict(standin, "Xw1yQ8dL2aA")
     assert found.status == "archived", found.reason
     data = found.data
-    assert (data.text, data.author, data.handle, data.created_at, data.source) == (
+    assert (data.text, data.author, data.handle, data.created_at, data.endpoint) == (
         "Harbour wall gives way at 6am", "Harbour Cam", "harbourcam",
         "2024-03-01T06:12:00-08:00", "watch")
     # The largest thumbnail, without the resizing parameters.
@@ -203,7 +203,7 @@ def test_a_held_back_watch_page_leaves_oembeds_word(standin, behaviour):
     standin.add_video(Video("H3ldBackV1d", title="The sea wall", behaviour=behaviour))
     found = verdict(standin, "H3ldBackV1d")
     assert found.status == "archived", found.reason
-    assert found.data.source == "oembed" and found.data.text == "The sea wall"
+    assert found.data.endpoint == "oembed" and found.data.text == "The sea wall"
     assert "data from oEmbed" in found.reason
 
 

@@ -52,7 +52,7 @@ class PostData:
     edit_info: dict | None = None
     is_edited: bool = False
     truncated: bool = False  # the live text is the start of a longer post
-    source: str = ""  # the endpoint that said it
+    endpoint: str = ""  # the endpoint that said it ("syndication", "oembed")
 
 
 @dataclass

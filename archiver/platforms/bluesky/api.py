@@ -151,7 +151,7 @@ def transform(post: dict, post_id: str, pds: str | None = None) -> PostData:
         media=media(_dict(post.get("embed")), _dict(record.get("embed")), repo, pds),
         quoted_id=quoted_id,
         quoted_handle=quoted_handle,
-        source="getPostThread",
+        endpoint="getPostThread",
     )
 
 

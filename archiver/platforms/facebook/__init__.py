@@ -147,7 +147,7 @@ class Facebook(Platform):
         # oEmbed's code, rendered, is the evidence of what Facebook said.
         from . import oembed
 
-        if verdict.data is None or verdict.data.source != "oembed":
+        if verdict.data is None or verdict.data.endpoint != "oembed":
             return None
         return oembed.markup(answers["oembed"])
 

@@ -44,7 +44,7 @@ def read(answer: Answer, key: str) -> Finding:
         created_at=embed.date,  # the byline's day, in whatever language the code is in
         text=text,
         truncated=bool(text and text.rstrip().endswith(_CUT)),
-        source="oembed",
+        endpoint="oembed",
     ))
 
 

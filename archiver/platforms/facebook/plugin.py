@@ -59,7 +59,7 @@ def read(answer: Answer, key: str) -> Finding:
         if named and not any(urls.same_post(key, other) for other in named):
             return Finding("error", f"plugin page: shows another post ({sorted(named)[0]!r})")
         return Finding("found", "plugin page: found", PostData(
-            id=key, text=lines(post), created_at=_utime(doc), source="plugin"))
+            id=key, text=lines(post), created_at=_utime(doc), endpoint="plugin"))
     if doc.css_first("#login_form, form[action*='login']") is not None or _LOGIN.search(text):
         return Finding("unavailable", "plugin page: a login wall instead of the post")
     if _NOT_AVAILABLE.search(body):

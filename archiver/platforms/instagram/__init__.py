@@ -141,7 +141,7 @@ class Instagram(Platform):
         # its failing in the browser is the failure to record.
         from . import oembed
 
-        if verdict.data is None or verdict.data.source != "oembed":
+        if verdict.data is None or verdict.data.endpoint != "oembed":
             return None
         return oembed.markup(answers["oembed"])
 

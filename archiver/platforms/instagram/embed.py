@@ -165,7 +165,7 @@ def transform(media: dict, code: str) -> PostData:
         created_at=created,
         text=caption,
         media=[item for item in (_media(node) for node in nodes) if item["url"] or item["video"]],
-        source="embed",
+        endpoint="embed",
     )
 
 
@@ -212,7 +212,7 @@ def _from_page(doc, code: str) -> PostData | Finding | None:
     name = " ".join(username.text().split()) if username is not None else ""
     return PostData(id=code, handle=name if re.fullmatch(r"[A-Za-z0-9._]{1,30}", name) else None,
                     text=caption, media=[m for m in media if m["url"] or m["video"]],
-                    source="embed")
+                    endpoint="embed")
 
 
 def _largest(image) -> str | None:

@@ -39,7 +39,7 @@ def read(answer: Answer, code: str) -> Finding:
         author=author if isinstance(author, str) and author else embed.author,
         created_at=embed.date if embed.date_text else None,  # never the shortcode's date
         text=embed.text,
-        source="oembed",
+        endpoint="oembed",
     ))
 
 

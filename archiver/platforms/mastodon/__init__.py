@@ -119,7 +119,7 @@ class Mastodon(Platform):
         """Where the embed page shows nothing (a copy held by another instance has
         none), the status as its instance's API gave it, in plain markup."""
         data = verdict.data
-        if data is None or data.source != "statuses":
+        if data is None or data.endpoint != "statuses":
             return None
         paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in
                              (data.text or "").split("\n") if line.strip())

@@ -114,7 +114,7 @@ def transform(data: dict, post_id: str) -> PostData:
         quoted_handle=handle_of(_dict(quoted.get("account")), host) if quoted_id else None,
         edit_info={"edited_at": edited} if edited else None,
         is_edited=bool(edited),
-        source="statuses",
+        endpoint="statuses",
     )
 
 

@@ -121,7 +121,7 @@ def _judge_comment(comment: dict, ref: RedditRef) -> tuple[Finding, bool]:
     author = _author(comment.get("author"))
     return Finding("found", "JSON: found", PostData(
         id=ref.key, handle=author, author=author, created_at=_time(comment.get("created_utc")),
-        text=body, source="json")), False
+        text=body, endpoint="json")), False
 
 
 def transform_post(post: dict, ref: RedditRef) -> PostData:
@@ -136,7 +136,7 @@ def transform_post(post: dict, ref: RedditRef) -> PostData:
         # The title first, then the body: an embed keeps the title alone.
         text="\n".join(part for part in (title, body) if part) or None,
         media=media(post),
-        source="json",
+        endpoint="json",
     )
 
 
@@ -237,7 +237,7 @@ def read_oembed(answer: Answer, ref: RedditRef) -> Finding:
         return Finding("not_found", "oEmbed: no author (how it answers for a deleted post)")
     return Finding("found", "oEmbed: found", PostData(
         id=ref.key, handle=_author(author), author=_author(author),
-        text=None if ref.comment else _str(data.get("title")), source="oembed"))
+        text=None if ref.comment else _str(data.get("title")), endpoint="oembed"))
 
 
 def _thing(listings: list, index: int, kind: str) -> dict | None:

@@ -103,7 +103,7 @@ def _transform(message, key: str) -> PostData:
         text=lines(text_node) if text_node is not None else None,
         media=_media(message),
         is_edited=meta is not None and "edited" in meta.text().lower(),
-        source="widget",
+        endpoint="widget",
     )
 
 

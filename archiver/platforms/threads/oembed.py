@@ -54,7 +54,7 @@ def read(answer: Answer, code: str, handle: str | None) -> Finding:
     return Finding("found", f"{what}: found (its answer holds no text, author or date)",
                    PostData(id=code, handle=_handle_in(fragment) or handle,
                             author=author if isinstance(author, str) else None,
-                            source="oembed"))
+                            endpoint="oembed"))
 
 
 def _refusal(status, error: dict) -> Finding:

@@ -112,7 +112,7 @@ def transform(item: dict, post_id: str) -> PostData:
                     .strftime("%Y-%m-%dT%H:%M:%SZ") if created else None),
         text=_str(item.get("desc")),
         media=_media(item, post_id),
-        source="page",
+        endpoint="page",
     )
 
 
@@ -182,7 +182,7 @@ def read_oembed(answer: Answer, post_id: str) -> Finding:
         # The thumbnail is signed (x-expires) and stops answering after a while.
         media=[{"type": "video", "url": thumbnail, "alt": None, "video": None, "key": post_id}]
         if thumbnail else [],
-        source="oembed",
+        endpoint="oembed",
     ))
 
 

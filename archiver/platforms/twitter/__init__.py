@@ -149,7 +149,7 @@ class Twitter(Platform):
         # The embed page reads syndication, which may withhold a post oEmbed shows.
         from . import oembed
 
-        if verdict.data is None or verdict.data.source != "oembed":
+        if verdict.data is None or verdict.data.endpoint != "oembed":
             return None
         return oembed.markup(answers["oembed"])
 

@@ -50,7 +50,7 @@ def read(answer: Answer, tweet_id: str) -> Finding:
             author=(author if isinstance(author, str) else None) or embed.author,
             created_at=embed.date,
             text=embed.text,
-            source="oembed",
+            endpoint="oembed",
         ),
     )
 

@@ -133,7 +133,7 @@ def transform(data: dict) -> PostData:
         edit_info=edit if isinstance(edit, dict) else None,
         is_edited=data.get("isEdited") is True,
         truncated=truncated,
-        source="syndication",
+        endpoint="syndication",
     )
 
 

@@ -68,7 +68,7 @@ def read_oembed(answer: Answer, video: str) -> Finding:
         author=_str(data.get("author_name")),
         text=title,
         media=[_media(thumbnail, video)] if thumbnail else [],
-        source="oembed",
+        endpoint="oembed",
     ))
 
 
@@ -163,7 +163,7 @@ def transform(player: dict, video: str) -> PostData:
         created_at=_str(micro.get("publishDate")) or _str(micro.get("uploadDate")),
         text=_str(details.get("title")) or _runs(micro.get("title")),
         media=[_media(_original(best["url"]), video)] if best else [],
-        source="watch",
+        endpoint="watch",
     )
 
 
