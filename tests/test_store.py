@@ -196,7 +196,7 @@ def test_an_article_an_older_scanner_read_is_read_again_once(run, archive, tmp_p
     assert run("scan", str(page)).returncode == 0
     conn = sqlite3.connect(archive / "archive.db")
     with conn:
-        conn.execute("UPDATE articles SET scanner = 1")
+        conn.execute("UPDATE articles SET scanner = scanner - 1")
         conn.execute("DELETE FROM article_posts")
     again = run("run", str(page), env=quiet)
     assert "1 reread" in again.stdout_text
