@@ -3,24 +3,30 @@
 
 Only results come back; this process alone writes the archive, as they arrive,
 in the sources' order. Small sources travel a few dozen to a task, a web archive's
-segment is a task of its own. A worker that dies is Dask's to deal with: its
-tasks run again elsewhere (up to distributed.scheduler.allowed-failures times),
-then fail with their reason. Dask's connect timeout does not cover a scheduler
-that accepts the connection and never answers, so the connection is given a
-deadline here. Imported only for `--cluster`: without it nothing of Dask loads.
+segment is a task of its own. On the worker each source is read and parsed as
+without a cluster, in a process of the worker's own (scan/workers.py) within
+SCAN_TIMEOUT seconds: a Dask task cannot be stopped, a process can. A worker that
+dies is Dask's to deal with: its tasks run again elsewhere (up to
+distributed.scheduler.allowed-failures times), then fail with their reason. Dask's
+connect timeout does not cover a scheduler that accepts the connection and never
+answers, so the connection is given a deadline here. Imported only for
+`--cluster`: without it nothing of Dask loads.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import multiprocessing
 import os
 import threading
+import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
 
 from .errors import ArchiverError
-from .scan.workers import Overrun
+from .scan.workers import Overrun, Workers
 from .settings import Settings
 
 CONNECT_DEADLINE = 20.0  # seconds to reach a scheduler, whatever it does
@@ -92,6 +98,7 @@ class DaskExecutor:
         self.client, self.cluster, self.settings = client, cluster, settings
         # Sent to every worker once, not with every task.
         self.known = client.scatter([known], broadcast=True, hash=False)[0] if known else None
+        self.scan = uuid.uuid4().hex  # a worker's scanning processes serve this scan
 
     def grow(self, count: int) -> None:
         """The cluster's size is the cluster's business."""
@@ -103,7 +110,7 @@ class DaskExecutor:
         pending: deque = deque()
         for chunk in _chunks(tasks):
             pending.append((len(chunk), self.client.submit(
-                scan_tasks, chunk, self.settings, self.known, pure=False,
+                scan_tasks, chunk, self.settings, self.known, self.scan, pure=False,
                 priority=10 if first else 0)))
             while len(pending) > threads * IN_FLIGHT:
                 yield from _outcomes(*pending.popleft())
@@ -147,9 +154,29 @@ def _outcomes(count: int, future) -> list:
         return [Overrun(reason)] * count
 
 
-def scan_tasks(tasks: list, settings: Settings, known: dict | None) -> list:
-    """Runs on a Dask worker: each task's outcome (see scanning._read). No time budget
-    per source there: the readers work in time linear in a page's size."""
-    from .scanning import _read
+def scan_tasks(tasks: list, settings: Settings, known: dict | None, scan: str) -> list:
+    """Runs on a Dask worker: each task's outcome (see scanning._read), or an
+    Overrun for one past its SCAN_TIMEOUT or whose process died, as without a
+    cluster."""
+    return list(_pool(scan, settings, known).map(tasks))
 
-    return [_read(task, settings=settings, known=known) for task in tasks]
+
+_pools = threading.local()  # a Dask worker's threads each run their own tasks
+
+
+def _pool(scan: str, settings: Settings, known: dict | None) -> Workers:
+    """This thread's scanning process, started for this scan (one process per
+    worker thread: the thread only waits while it parses)."""
+    from .scanning import _grace, _read
+
+    held = getattr(_pools, "held", None)
+    if held is None or held[0] != scan:
+        if held is not None:
+            held[1].close()
+        # A nanny starts its worker daemonic, and multiprocessing refuses a daemonic
+        # process children, lest they outlive it: these end with it (scan/workers.py).
+        multiprocessing.current_process().daemon = False
+        pool = Workers(functools.partial(_read, settings=settings, known=known),
+                       settings.scan_timeout, grace=functools.partial(_grace, settings))
+        _pools.held = held = (scan, pool)
+    return held[1]

@@ -112,6 +112,26 @@ def test_a_cluster_scan_equals_a_local_one_and_survives_a_killed_worker(crawl, r
     assert contents(tmp_path / "cluster") == contents(tmp_path / "local")
 
 
+def test_a_source_over_the_scan_budget_fails_alone_on_a_cluster_too(crawl, run, archive,
+                                                                     tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    embed = ('<blockquote class="twitter-tweet"><p>Words</p>&mdash; Some One (@someone) <a'
+             ' href="https://twitter.com/someone/status/{}">April 13, 2024</a></blockquote>')
+    slow = folder / "long.html"  # forty thousand embeds: seconds to read
+    slow.write_text("<html><title>Long</title><body>" + "".join(
+        embed.format(1780000000000000000 + i) for i in range(40000)) + "</body></html>")
+    small = [crawl / "pages" / f"{i}.html" for i in range(3)]
+    proc = run("scan", str(slow), *map(str, small), "--quiet", "--cluster", "local:1",
+               env={"ARCHIVER_SCAN_TIMEOUT": "0.5"})
+    assert proc.returncode == 1, proc.stderr_text
+    db = sqlite3.connect(archive / "archive.db")
+    assert db.execute("SELECT source, reason FROM source_failures").fetchall() == [
+        (str(slow), "took longer than 0.5 s to scan (setting SCAN_TIMEOUT)")]
+    assert sorted(r[0] for r in db.execute("SELECT source FROM articles")) == sorted(
+        map(str, small))
+
+
 def test_a_scheduler_that_refuses_or_never_answers_is_one_line_and_exit_3(run, crawl):
     refused = run("scan", str(crawl / "pages"), "--cluster", f"tcp://127.0.0.1:{free_port()}")
     assert refused.returncode == 3

@@ -14,9 +14,12 @@ values (errors included).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
 import pickle
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -85,8 +88,10 @@ class Workers:
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(theirs, self.work, self.every),
-                                       daemon=True)
+        forked = self.context.get_start_method() == "fork"
+        process = self.context.Process(
+            target=_serve, args=(theirs, self.work, self.every, ours if forked else None,
+                                 os.getpid()), daemon=True)
         process.start()
         theirs.close()
         return _Worker(process, ours)
@@ -222,10 +227,15 @@ class _Marks:
             self.conn.send(self.message)
 
 
-def _serve(conn: Connection, work: Callable, every: float) -> None:
-    """A worker's loop: a task in, its outcome out, until told to stop."""
+def _serve(conn: Connection, work: Callable, every: float, drivers: Connection | None,
+           driver: int) -> None:
+    """A worker's loop: a task in, its outcome out, until told to stop, or until
+    the driver is gone."""
     # Ctrl-C reaches the whole process group: the driver stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if drivers is not None:
+        drivers.close()  # forked with the driver's end: its death would never be seen
+    _die_with(driver)
     while True:
         try:
             message = conn.recv()
@@ -234,8 +244,31 @@ def _serve(conn: Connection, work: Callable, every: float) -> None:
         if message is None:
             return
         index, task = message
-        outcome = work(task, _Marks(conn, index, every))
         try:
-            conn.send(("done", index, outcome))
-        except Exception as exc:  # noqa: BLE001 - an outcome pickle refuses is one failure
-            conn.send(("done", index, Overrun(f"its result could not be handed back: {exc}")))
+            outcome = work(task, _Marks(conn, index, every))
+            try:
+                conn.send(("done", index, outcome))
+            except OSError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - an outcome pickle refuses is one failure
+                conn.send(("done", index, Overrun(f"its result could not be handed back:"
+                                                  f" {exc}")))
+        except OSError:  # the driver is gone
+            return
+
+
+def _die_with(driver: int) -> None:
+    """On Linux, have the kernel kill this worker when the thread that started it
+    ends (the driver killed; on a Dask worker, its thread gone), even in the middle
+    of a page: a killed driver can no longer enforce the time budget."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != driver:  # gone already, before the kernel was asked
+        os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
