@@ -111,6 +111,7 @@ def scan_sources(
 
         workers = connect(cluster, settings, known)
     else:
+        warm()
         workers = Workers(functools.partial(_read, settings=settings, known=known),
                           settings.scan_timeout, grace=functools.partial(_grace, settings))
     recorder = _Recorder(store, workers, settings)
@@ -158,6 +159,13 @@ def scan_sources(
         if own_store:
             store.close()
     return report
+
+
+def warm() -> None:
+    """Build what the scanner compiles on its first page (its Hyperscan database,
+    its expressions) in this process, so that every worker forked from it starts
+    with it built instead of building it again (0.05-0.1 CPU s each)."""
+    scan_bytes(b"<p></p>", "-", "text/html")
 
 
 def _segments(item, settings: Settings) -> list:
