@@ -7,18 +7,17 @@ One browser per run, a fresh context per page.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass, field
 
 from .browser import find_browser, launch_args
 from .capture_guard import CaptureGuard
+from .devtools import DevTools, PageScriptError
 from .errors import ArchiverError
 from .evidence import Piece
 from .net import AddressGuard, trusted_hosts
 from .platforms import EmbedPage
 from .traffic import Exchange, Recorder
 
-IMAGES_DONE = """() => Array.from(document.images).every(img => img.complete)"""
 IMAGES_WAIT = 5  # seconds the card's images may take; a post without them is still captured
 DEADLINE_SLACK = 10  # seconds, over the sum of the capture's waits
 CLOSE_GRACE = 10  # seconds a context or browser may take to close before it is given up
@@ -178,15 +177,11 @@ class Capturer:
                 f"max-width:560px;margin:16px'>{markup}</body>", wait_until="load",
                 timeout=self.timeout_ms,
             )
-            png = await page.screenshot(full_page=True, type="png")
-            html = (await page.content()).encode("utf-8")
-            cdp = await context.new_cdp_session(page)
-            snapshot = await cdp.send("Page.captureSnapshot", {"format": "mhtml"})
+            tools = await DevTools.open(context, page)
             result.pieces = [
-                Piece("oembed-render.png", "png", png, source_url, 200),
-                Piece("oembed-render.html", "html", html, source_url, 200),
-                Piece("oembed-render.mhtml", "mhtml", snapshot["data"].encode("utf-8"),
-                      source_url, 200),
+                Piece("oembed-render.png", "png", await tools.screenshot(), source_url, 200),
+                Piece("oembed-render.html", "html", await tools.html(), source_url, 200),
+                Piece("oembed-render.mhtml", "mhtml", await tools.mhtml(), source_url, 200),
             ]
         except PlaywrightError as exc:
             result.error = f"browser error: {excerpt(str(exc).splitlines()[0], 200)}"
@@ -222,43 +217,40 @@ class Capturer:
             if response is not None and response.status >= 400:
                 result.error = f"embed page answered HTTP {response.status}"
                 return result
-            try:
-                await page.wait_for_function(embed.rendered, timeout=self.render_timeout_ms)
-            except PlaywrightTimeout:
-                text = (await page.inner_text("body")) if await page.query_selector(
-                    "body") else ""
+            tools = await DevTools.open(context, page)
+            if not await tools.wait_for(embed.rendered, self.render_timeout_ms / 1000):
+                text = await tools.body_text()
                 result.error = (
                     f"the post did not render within {self.render_timeout_ms / 1000:g} s"
                     + (f" (page shows: {excerpt(text)})" if text.strip() else " (blank page)")
                 )
                 return result
-            body_text = await page.inner_text("body")
+            body_text = await tools.body_text()
             if embed.gone and embed.gone.search(body_text) and not (
                     embed.present and await page.query_selector(embed.present)):
                 result.error = f"the embed page shows no post: {excerpt(body_text)}"
                 return result
-            with contextlib.suppress(PlaywrightTimeout):
-                # The card's images, not a quiet network: networkidle alone costs
-                # half a second a page. A post whose media never loads is still captured.
-                await page.wait_for_function(IMAGES_DONE, timeout=IMAGES_WAIT * 1000)
-            png = await page.screenshot(full_page=True, type="png")
-            html = (await page.content()).encode("utf-8")
-            cdp = await context.new_cdp_session(page)
-            snapshot = await cdp.send("Page.captureSnapshot", {"format": "mhtml"})
-            await cdp.detach()
-            result.title = await page.title()
+            # The card's images, not a quiet network: networkidle alone costs half a
+            # second a page. A post whose media never loads is still captured.
+            await tools.settle(IMAGES_WAIT, self.timeout_ms / 1000)
+            png = await tools.screenshot()
+            html = await tools.html()
+            mhtml = await tools.mhtml()
+            result.title = await tools.title()
+            await tools.close()
             await recorder.settle()
             result.exchanges, result.unrecorded = recorder.exchanges, recorder.unrecorded
             result.pieces = [
                 Piece("screenshot.png", "png", png, url, result.status),
                 Piece("page.html", "html", html, url, result.status),
-                Piece("page.mhtml", "mhtml", snapshot["data"].encode("utf-8"), url,
-                      result.status),
+                Piece("page.mhtml", "mhtml", mhtml, url, result.status),
             ]
         except PlaywrightTimeout:
             result.error = f"embed page timed out after {self.timeout_ms / 1000:g} s"
         except PlaywrightError as exc:
             result.error = f"browser error: {excerpt(str(exc).splitlines()[0], 200)}"
+        except PageScriptError as exc:
+            result.error = f"the page's script failed: {excerpt(str(exc), 200)}"
         return result
 
 
