@@ -169,7 +169,7 @@ def warm() -> None:
 
 
 def _segments(item, settings: Settings) -> list:
-    """A web archive's work: its WARC (each WACZ member's) in SEGMENT_BYTES segments;
+    """A web archive's work: its WARC (each WACZ member's) in segments (segment_size);
     a WARC read from a URL is one segment, streamed. Or the SourceError why not."""
     name = source_io.source_name(item)
     location = getattr(item, "path", item)
@@ -217,7 +217,7 @@ def _member_head(location: str, offset: int, settings: Settings) -> bytes:
 
 
 def _split(whole: Segment, size: int) -> list[Segment]:
-    step = webarchive.SEGMENT_BYTES
+    step = webarchive.segment_size(size)
     if size <= step:
         return [whole]
     return [dataclasses.replace(whole, start=a, stop=a + step if a + step < size else None,

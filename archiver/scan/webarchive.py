@@ -27,11 +27,21 @@ from ..errors import SourceError
 from . import sources as source_io
 
 SEGMENT_BYTES = 8 << 20  # a worker's share of a large WARC: small enough to spread one file
+# A smaller WARC is cut in about this many segments, so that a few workers share it
+# evenly (7 segments on 2 workers is 4 and 3), each of MIN_SEGMENT bytes at least
+# (a segment costs a task and a search for its first record).
+SEGMENTS = 16
+MIN_SEGMENT = 1 << 20
 ARTICLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 SUFFIXES = (".warc", ".warc.gz", ".wacz")
 GZIP_MAGIC = b"\x1f\x8b\x08"
 _HEAD_KEEP = 65536  # bytes of a record's start kept for the checks (its WARC header)
 _TAIL_LIMIT = 8 << 20  # a record's raw bytes kept for the end-of-file check, at most
+
+
+def segment_size(size: int) -> int:
+    """Bytes per segment of a WARC of `size` bytes."""
+    return max(min(SEGMENT_BYTES, size // SEGMENTS), min(SEGMENT_BYTES, MIN_SEGMENT))
 
 
 def is_web_archive_name(name: str) -> bool:
