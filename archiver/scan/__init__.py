@@ -159,7 +159,7 @@ def _between(data, opening, closing, within: int):
 
 
 def merge_duplicates(embeds: list[Embed]) -> list[Embed]:
-    """The same tweet embedded twice is one embed; the richer record wins each field."""
+    """The same post embedded twice is one embed; the richer record wins each field."""
     merged: dict[tuple, Embed] = {}
     for embed in embeds:
         key = ("id", embed.platform, embed.id) if embed.id else (

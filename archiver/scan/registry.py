@@ -82,7 +82,7 @@ def in_html(data: bytes, found: Found) -> list[platforms.Platform]:
     URL-less embed code (an amp- or lite- element, a data-telegram-post) stands in
     a tag. A share button's URL, a "follow us" link to a profile and a word in the
     text are neither: most pages carry those, and would otherwise all be parsed
-    for nothing. found is what marks.py found of marks() in the page."""
+    for nothing. found is what marks.py found of page_marks() in the page."""
     asked = _asked()
     table = _url_table(tuple(asked))
     result: list[platforms.Platform] = []
@@ -90,16 +90,18 @@ def in_html(data: bytes, found: Found) -> list[platforms.Platform]:
     for slashes in found.starts(PLATFORM_URL):
         if slashes < after:
             continue
-        m = table.pattern.match(data[slashes:slashes + _URL_WINDOW].lower())
+        # Read where it stands, in any case: neither a copy of the page lowered
+        # nor a window of it (a host may run past any window).
+        m = table.any_case.match(data, slashes)
         if m is None:
             continue
-        after = slashes + m.end()
+        after = m.end()
         if m.group("did"):
             at = data[max(0, slashes - 3):slashes].lower() == b"at:"
             owners = table.by_host.get(b"at:") if at else None
         else:
             host = m.group("host")
-            owners = table.by_host.get(host) if host else table.on_any_host
+            owners = table.by_host.get(host.lower()) if host else table.on_any_host
         for platform in owners or ():
             if platform not in result and _names_a_post(platform, data, slashes):
                 result.append(platform)
@@ -154,10 +156,6 @@ def read_html(doc, text: str, found: Found, asked: list[platforms.Platform]):
     return [e for _, e in pairs] + loose, cited, links
 
 
-# Enough of the bytes after a URL's "//" for its host and the start of its path.
-_URL_WINDOW = 1024
-
-
 def in_text(lowered: bytes) -> list[platforms.Platform]:
     """The platforms a plain-text article may show posts of: those that read
     pages themselves, those whose URLs it writes out, and those with an
@@ -181,6 +179,7 @@ def _reads_text(platform: platforms.Platform) -> bool:
 @dataclass(frozen=True)
 class _UrlTable:
     pattern: re.Pattern  # a URL on one of the hosts, a post path on any host, an at:// URI
+    any_case: re.Pattern  # the same in bytes not lower-cased
     by_host: dict  # host -> the platforms on it
     on_any_host: list  # the platforms whose posts are on any host (by their paths)
 
@@ -202,24 +201,33 @@ def _url_table(asked: tuple) -> _UrlTable:
             alternatives.append(rb"[a-z0-9.-]{1,253}+(?::[0-9]{1,5})?+(?P<path>"
                                 + b"|".join(re.escape(x) for x in paths) + rb")")
         alternatives.append(rb"(?P<did>did:)")  # at://did:...: a Bluesky record's URI
-        pattern = re.compile(rb"//(?:" + b"|".join(alternatives) + rb")")
-        _TABLES[asked] = _UrlTable(pattern, by_host, [p for p in asked if p.paths])
+        source = rb"//(?:" + b"|".join(alternatives) + rb")"
+        _TABLES[asked] = _UrlTable(re.compile(source), re.compile(source, re.IGNORECASE),
+                                   by_host, [p for p in asked if p.paths])
     return _TABLES[asked]
 
 
 def _names_a_post(platform: platforms.Platform, data: bytes, slashes: int) -> bool:
     """Whether the URL whose "//" stands at `slashes` names a post or a short link
     of the platform."""
+    return _leads_to_a_post(platform.name, url_at(data, slashes))
+
+
+def url_at(data: bytes, slashes: int) -> str:
+    """The URL whose "//" stands at `slashes`, its scheme included: at most 8
+    bytes before the colon, from the last delimiter there. Where none stands there
+    the scheme is glued to other words (no platform's URL then), and the URL is
+    read from 8 bytes before the colon: read from the page's start, every such URL
+    made the scan quadratic in the page."""
     start = slashes
     scheme = data.rfind(b":", max(0, slashes - 8), slashes)
     if scheme >= 0:
-        start = max(data.rfind(d, max(0, scheme - 8), scheme) for d in (b'"', b"'", b" ", b"=",
-                                                                        b"(", b">", b"\n")) + 1
+        start = max(max(0, scheme - 8), 1 + max(
+            data.rfind(d, max(0, scheme - 8), scheme)
+            for d in (b'"', b"'", b" ", b"=", b"(", b">", b"\n")))
     url = data[start:_URL_REST.match(data, slashes + 2).end()].decode("utf-8", "replace")
     url = url.rstrip(_TRAILING)
-    if url.startswith("//"):
-        url = "https:" + url
-    return _leads_to_a_post(platform.name, url)
+    return "https:" + url if url.startswith("//") else url
 
 
 @functools.lru_cache(maxsize=4096)

@@ -21,11 +21,15 @@ SHORT_LINK = "tweet-short-link"
 # "Name (@handle) date": a tweet whose markup was flattened into the text (the
 # handle is ASCII, so the bytes hold it as the text does).
 FLATTENED = "tweet-attribution"
+# Jetpack's "[tweet ...]" in raw content, in any case and any white space after it
+# (_SHORTCODE reads it so): TWEET_MARKUP knows only "[tweet" and a space.
+SHORTCODE = "tweet-shortcode"
 MARKS = (
     *EMBED_MARKS,
     Mark(SHORT_LINK, rb"t\.co(?:/|\\/|%2f|&)", caseless=True),
     Mark(SHORT_LINK, rb"pic\.(?:twitter|x)\.com", caseless=True),
     Mark(FLATTENED, rb"\(@[A-Za-z0-9_]{1,15}\)"),
+    Mark(SHORTCODE, rb"\[tweet", caseless=True),
 )
 
 # A "(@handle)" with a year (or a CJK date) shortly after it: the only kind of
@@ -42,7 +46,7 @@ def holds_markup(found) -> bool:
 
 
 def asks(found) -> bool:
-    return holds_markup(found) or FLATTENED in found
+    return holds_markup(found) or FLATTENED in found or SHORTCODE in found
 
 
 def read_page(doc, text: str, found, pairs: list) -> tuple[list, list[Embed]]:
