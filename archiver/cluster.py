@@ -15,6 +15,7 @@ answers, so the connection is given a deadline here. Imported only for
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import logging
@@ -67,9 +68,17 @@ def connect(address: str, settings: Settings, known: dict | None) -> DaskExecuto
         # Nobody looks at a profile of this cluster's tasks: its sampling thread
         # took a third of each worker's own CPU.
         dask.config.set({"distributed.worker.profile.enabled": False})
-        cluster = LocalCluster(n_workers=int(count) if count else os.cpu_count() or 1,
-                               threads_per_worker=1, processes=True, dashboard_address=":0",
-                               silence_logs=logging.ERROR)
+        # Dask's reaction to a stop while it starts is a traceback in its event loop.
+        callbacks = logging.getLogger("tornado.application")
+        level, callbacks.level = callbacks.level, logging.CRITICAL + 1
+        try:
+            cluster = LocalCluster(n_workers=int(count) if count else os.cpu_count() or 1,
+                                   threads_per_worker=1, processes=True,
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
+        except BaseException:
+            _leave_quietly()
+            raise
+        callbacks.setLevel(level)
         target = cluster
     elif "://" in address:
         target = address
@@ -82,6 +91,21 @@ def connect(address: str, settings: Settings, known: dict | None) -> DaskExecuto
             cluster.close()
         raise
     return DaskExecutor(client, cluster, settings, known)
+
+
+def _leave_quietly() -> None:
+    """A local cluster stopped while it starts (Ctrl-C, SIGTERM): Dask closes the
+    half-made cluster at exit, and says so in tracebacks; it closes it quietly."""
+    from distributed.deploy import spec
+
+    def close_clusters() -> None:
+        with contextlib.suppress(BaseException):
+            spec.close_clusters()
+
+    atexit.unregister(spec.close_clusters)
+    atexit.register(close_clusters)
+    for name in ("distributed", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def _default_sigterm() -> None:
