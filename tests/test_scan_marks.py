@@ -79,6 +79,22 @@ def test_mark_semantics(engine):
     assert Marks([Mark("x", rb"x", every=True)], engine=engine).find(b"").names == set()
 
 
+@pytest.mark.parametrize("engine", ["hyperscan", "re"])
+def test_caseless_marks_in_every_spelling(engine):
+    """re reads a caseless mark written in lower case in the page lower-cased once:
+    a class of letters, a byte written by its number and a capital in the pattern
+    must still match as Hyperscan's caseless flag has them match."""
+    found = Marks([
+        Mark("class", rb"amp-[a-z]+", caseless=True, every=True),
+        Mark("number", rb"\x54\.co", caseless=True),  # "T.co"
+        Mark("capital", rb"AMP-Y", caseless=True, every=True),
+        Mark("not-a-letter", rb"x[^a-z]y", caseless=True),
+    ], engine=engine).find(b"<AMP-YOUTUBE> t.CO xXy amp-Youtube")
+    assert found.names == {"class", "number", "capital"}
+    assert found.starts("class") == [1, 23]
+    assert found.starts("capital") == [1, 23]
+
+
 def test_an_unknown_engine_is_refused():
     with pytest.raises(ValueError, match="engine"):
         Marks([], engine="grep")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ....model import Embed
 from ....scan import html
 from . import cards, cited, kept, placeholders
-from .embeds import find_embeds, links_a_status
+from .embeds import find_embeds
 
 # Elements are found by CSS selectors, matched in C; the Python work is done on
 # what they match. Classes that may name a tweet card ("weet" and "witter": Tweet
@@ -47,12 +47,6 @@ class Hints:
 
     status: bool = True  # a status link: placeholders' URLs, quote blocks, cited posts
     escaped: bool = True  # markup written into an attribute
-
-    @classmethod
-    def of(cls, data: bytes) -> Hints:
-        # Whether an attribute holds markup is left to kept.kept_markup: its one search
-        # costs less than the three a test of the bytes took.
-        return cls(status=links_a_status(data))
 
 
 def find(doc, text: str, embeds: list[Embed], elements: list, hints: Hints = Hints(),
