@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from .errors import ArchiverError
-from .scan.workers import Overrun, Workers
+from .scan.workers import Overrun, Workers, die_with
 from .settings import Settings
 
 # Seconds to reach a scheduler, whatever it does: exit 3 within 30 s of the command's
@@ -61,9 +61,7 @@ def connect(address: str, settings: Settings, known: dict | None) -> DaskExecuto
             from .scanning import warm
 
             warm()
-            # Forked, a worker would keep this command's SIGTERM handler (stop as
-            # Ctrl-C does) where a spawned one ends at once, as the nanny expects.
-            os.register_at_fork(after_in_child=_default_sigterm)
+            os.register_at_fork(before=_note_parent, after_in_child=_as_spawned)
             dask.config.set({"distributed.worker.multiprocessing-method": "fork"})
         # Nobody looks at a profile of this cluster's tasks: its sampling thread
         # took a third of each worker's own CPU.
@@ -108,8 +106,21 @@ def _leave_quietly() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
-def _default_sigterm() -> None:
+_forked_by = [0]
+
+
+def _note_parent() -> None:
+    _forked_by[0] = os.getpid()
+
+
+def _as_spawned() -> None:
+    """A forked worker ends as a spawned one would. On SIGTERM (it would keep this
+    command's handler: stop as Ctrl-C does, which the nanny's terminate did not
+    end). And with this process: a spawned worker sees the pipe its nanny holds
+    close, but a forked one may hold another worker's copy of that pipe, and they
+    would keep each other waiting for good."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with(_forked_by[0])
 
 
 def _client(target, address: str):

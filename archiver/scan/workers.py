@@ -235,7 +235,7 @@ def _serve(conn: Connection, work: Callable, every: float, drivers: Connection |
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if drivers is not None:
         drivers.close()  # forked with the driver's end: its death would never be seen
-    _die_with(driver)
+    die_with(driver)
     while True:
         try:
             message = conn.recv()
@@ -257,10 +257,11 @@ def _serve(conn: Connection, work: Callable, every: float, drivers: Connection |
             return
 
 
-def _die_with(driver: int) -> None:
-    """On Linux, have the kernel kill this worker when the thread that started it
-    ends (the driver killed; on a Dask worker, its thread gone), even in the middle
-    of a page: a killed driver can no longer enforce the time budget."""
+def die_with(driver: int) -> None:
+    """On Linux, have the kernel kill this process (just forked by `driver`) when
+    the thread that started it ends (the driver killed; on a Dask worker, its
+    thread gone), even in the middle of a page: a killed driver can no longer
+    enforce the time budget, nor tell the process to stop."""
     if not sys.platform.startswith("linux"):
         return
     try:
