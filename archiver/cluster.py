@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import uuid
 from collections import deque
@@ -54,10 +55,11 @@ def connect(address: str, settings: Settings, known: dict | None) -> DaskExecuto
         import dask
         from distributed import LocalCluster
 
-        if "fork" in multiprocessing.get_all_start_methods():
+        if sys.platform.startswith("linux"):
             # A worker forked from this process starts in milliseconds with all it
             # needs imported and built; spawned, each imported Dask and the scanner
-            # anew (0.6 CPU s each, on the cores the scan is waiting for).
+            # anew (0.6 CPU s each, on the cores the scan is waiting for). Only
+            # where the kernel can end a forked worker with its parent (_as_spawned).
             from .scanning import warm
 
             warm()
@@ -68,7 +70,8 @@ def connect(address: str, settings: Settings, known: dict | None) -> DaskExecuto
         dask.config.set({"distributed.worker.profile.enabled": False})
         # Dask's reaction to a stop while it starts is a traceback in its event loop.
         callbacks = logging.getLogger("tornado.application")
-        level, callbacks.level = callbacks.level, logging.CRITICAL + 1
+        level = callbacks.level
+        callbacks.setLevel(logging.CRITICAL + 1)
         try:
             cluster = LocalCluster(n_workers=int(count) if count else os.cpu_count() or 1,
                                    threads_per_worker=1, processes=True,
