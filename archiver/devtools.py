@@ -51,8 +51,9 @@ _UNTIL = """(predicate, ms) => new Promise((resolve, reject) => {
   check();
 })"""
 
-# Resolves once every image of the page has loaded or failed (at most images_ms)
-# and its web fonts are ready (at most fonts_ms), as a screenshot wants them.
+# Resolves once every image of the page has loaded or failed and every animation
+# that ends has ended, a card fading in say (at most images_ms), and its web
+# fonts are ready (at most fonts_ms), as a screenshot wants them.
 _SETTLED = """(images_ms, fonts_ms) => {
   const capped = (promise, ms) => Promise.race([promise,
     new Promise((resolve) => setTimeout(resolve, ms))]);
@@ -70,7 +71,11 @@ _SETTLED = """(images_ms, fonts_ms) => {
     document.addEventListener('error', check, true);
     check();
   });
-  return Promise.all([capped(images, images_ms),
+  const ending = (document.getAnimations ? document.getAnimations() : []).filter((a) => {
+    const timing = a.effect && a.effect.getComputedTiming();
+    return a.playState === 'running' && timing && Number.isFinite(timing.endTime);
+  }).map((a) => a.finished.catch(() => null));
+  return Promise.all([capped(Promise.all([images, ...ending]), images_ms),
                       capped(document.fonts ? document.fonts.ready : null, fonts_ms)]);
 }"""
 

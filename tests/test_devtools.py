@@ -21,6 +21,10 @@ INNER_SCROLLER = ("<html style='height:100%;overflow:hidden'><body style='height
                   "overflow:auto;margin:0'><div style='height:3000px'>long</div></body></html>")
 OUTSIDE_ROOT = "<!-- before --><!DOCTYPE html><html><body><p>words &amp; more</p></body></html>"
 SLOW_IMAGE = "<body><img src='https://images.invalid/slow.png'></body>"
+# The card is there at once and fades in over 0.4 s; a spinner turns for ever.
+FADING_IN = ("<style>@keyframes in{from{opacity:0}to{opacity:1}}@keyframes spin{to{transform:"
+             "rotate(360deg)}}</style><div id=card style='animation:in .4s'>card</div>"
+             "<div style='animation:spin 1s infinite'>spinner</div>")
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -63,6 +67,12 @@ async def read_pages() -> dict:
         await page.set_content(SLOW_IMAGE, wait_until="commit")
         await tools.settle(5, 5)
         out["image settled"] = await tools.evaluate("document.images[0].complete")
+        await page.set_content(FADING_IN)
+        started = asyncio.get_running_loop().time()
+        await tools.settle(5, 5)
+        out["faded in"] = await tools.evaluate(
+            "getComputedStyle(document.getElementById('card')).opacity")
+        out["settle seconds"] = asyncio.get_running_loop().time() - started
         await tools.close()
         await browser.close()
     return out
@@ -102,3 +112,8 @@ def test_the_html_is_the_whole_document_as_the_browser_serialises_it(read):
 
 def test_settling_waits_for_an_image_still_loading(read):
     assert read["image settled"] is True
+
+
+def test_settling_waits_for_a_card_fading_in_but_not_for_a_spinner(read):
+    assert read["faded in"] == "1"
+    assert read["settle seconds"] < 3  # the endless spinner is not waited for
