@@ -2,19 +2,17 @@
 (CDP) session: the waits, the page's words and title, its PNG, HTML and MHTML.
 
 Playwright's page calls (wait_for_function, inner_text, screenshot, content,
-title) each first load Playwright's helper scripts into the page, some into an
+title) first load Playwright's helper scripts into the page, some into an
 isolated world of their own in every frame, and wait_for_function tests its
-condition at every animation frame, so the page draws sixty frames a second
-until the post is there. For one short-lived page per capture that was a fifth
-of the capture's CPU (docs/benchmarks.md). Here a wait is one promise in the
-page, woken by the page's own changes; the PNG, the HTML and the MHTML are made
-by the browser itself.
+condition at every animation frame. For one short-lived page per capture that
+was about a fifth of the fetch stage's CPU (bench/fetch.py at concurrency 8:
+0.31 -> 0.24 CPU s a post). Here a wait is one promise in the page, woken by the
+page's own changes; the PNG, the HTML and the MHTML are made by the browser.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import math
 
 # Resolves true once predicate() holds, false after ms. Tested when the DOM
@@ -87,6 +85,15 @@ _PAGE_SIZE = """(() => {
 })()"""
 
 
+def _pixels(measured, least: int) -> int:
+    """A length the page measured (its scripts may have changed what that
+    returns), never less than least."""
+    try:
+        return max(math.ceil(float(measured)), least)
+    except (TypeError, ValueError, OverflowError):
+        return least
+
+
 class PageScriptError(Exception):
     """A script run in the page threw (the platform's render test, say)."""
 
@@ -124,23 +131,22 @@ class DevTools:
         await self.evaluate(f"({_SETTLED})({int(images_seconds * 1000)},"
                             f" {int(fonts_seconds * 1000)})")
 
+    # The page's own world: what its scripts answer is text to us, whatever it is.
     async def body_text(self) -> str:
-        return await self.evaluate("document.body ? document.body.innerText : ''") or ""
+        return str(await self.evaluate("document.body ? document.body.innerText : ''") or "")
 
     async def title(self) -> str:
-        return await self.evaluate("document.title") or ""
-
-    async def has(self, selector: str) -> bool:
-        return bool(await self.evaluate(f"!!document.querySelector({json.dumps(selector)})"))
+        return str(await self.evaluate("document.title") or "")
 
     async def screenshot(self) -> bytes:
         """The whole page as a PNG: the viewport, or the document where it is
         larger, measured as Playwright's full_page measures it (a body that
         scrolls inside the viewport counts with its whole height)."""
         size = await self.evaluate(_PAGE_SIZE)
+        size = size if isinstance(size, dict) else {}
         viewport = (await self.session.send("Page.getLayoutMetrics"))["cssLayoutViewport"]
-        width = max(math.ceil(size["width"]), viewport["clientWidth"])
-        height = max(math.ceil(size["height"]), viewport["clientHeight"])
+        width = _pixels(size.get("width"), viewport["clientWidth"])
+        height = _pixels(size.get("height"), viewport["clientHeight"])
         fits = width <= viewport["clientWidth"] and height <= viewport["clientHeight"]
         shot = await self.session.send("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": not fits,

@@ -21,6 +21,11 @@ INNER_SCROLLER = ("<html style='height:100%;overflow:hidden'><body style='height
                   "overflow:auto;margin:0'><div style='height:3000px'>long</div></body></html>")
 OUTSIDE_ROOT = "<!-- before --><!DOCTYPE html><html><body><p>words &amp; more</p></body></html>"
 SLOW_IMAGE = "<body><img src='https://images.invalid/slow.png'></body>"
+# A page whose scripts make the lengths and words a capture reads nonsense.
+TAMPERED = ("<script>for (const k of ['scrollHeight', 'offsetHeight', 'innerText'])"
+            " Object.defineProperty(HTMLElement.prototype, k, {get() { return {no: k}; }});"
+            "Object.defineProperty(Element.prototype, 'scrollWidth', {get() { return NaN; }});"
+            "</script><p>words</p>")
 # The card is there at once and fades in over 0.4 s; a spinner turns for ever.
 FADING_IN = ("<style>@keyframes in{from{opacity:0}to{opacity:1}}@keyframes spin{to{transform:"
              "rotate(360deg)}}</style><div id=card style='animation:in .4s'>card</div>"
@@ -62,6 +67,8 @@ async def read_pages() -> dict:
         out["inner"] = png_size(await tools.screenshot())
         await page.set_content("<p>short</p>")
         out["short"] = png_size(await tools.screenshot())
+        await page.set_content(TAMPERED)
+        out["tampered"] = png_size(await tools.screenshot()), await tools.body_text()
         await page.set_content(OUTSIDE_ROOT)
         out["html"] = (await tools.html()).decode("utf-8")
         await page.set_content(SLOW_IMAGE, wait_until="commit")
@@ -103,6 +110,12 @@ def test_the_screenshot_holds_the_whole_document(read):
     assert read["tall"] == (640, 2500)
     assert read["inner"] == (640, 3000)  # as Playwright's full_page measures it
     assert read["short"] == (640, 900)  # never less than the viewport
+
+
+def test_a_page_that_tampers_with_what_is_measured_is_still_captured(read):
+    size, text = read["tampered"]
+    assert size == (640, 900)
+    assert isinstance(text, str)
 
 
 def test_the_html_is_the_whole_document_as_the_browser_serialises_it(read):
