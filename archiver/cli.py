@@ -186,7 +186,7 @@ def scan(ctx, sources, sources_file, fmt, cluster, quiet):
     import sqlite3
 
     from .errors import ArchiverError
-    from .scanning import scan_sources
+    from .scan.stage import scan_sources
 
     if not sources and not sources_file:
         raise click.UsageError("give SOURCES or --sources FILE")

@@ -60,7 +60,7 @@ def connect(address: str, settings: Settings, known: dict | None) -> DaskExecuto
             # needs imported and built; spawned, each imported Dask and the scanner
             # anew (0.6 CPU s each, on the cores the scan is waiting for). Only
             # where the kernel can end a forked worker with its parent (_as_spawned).
-            from .scanning import warm
+            from .scan.stage import warm
 
             warm()
             os.register_at_fork(before=_note_parent, after_in_child=_as_spawned)
@@ -215,7 +215,7 @@ def _outcomes(count: int, future) -> list:
 
 
 def scan_tasks(tasks: list, settings: Settings, known: dict | None, scan: str) -> list:
-    """Runs on a Dask worker: each task's outcome (see scanning._read), or an
+    """Runs on a Dask worker: each task's outcome (see scan/stage.py's _read), or an
     Overrun for one past its SCAN_TIMEOUT or whose process died, as without a
     cluster."""
     return list(_pool(scan, settings, known).map(tasks))
@@ -227,7 +227,7 @@ _pools = threading.local()  # a Dask worker's threads each run their own tasks
 def _pool(scan: str, settings: Settings, known: dict | None) -> Workers:
     """This thread's scanning process, started for this scan (one process per
     worker thread: the thread only waits while it parses)."""
-    from .scanning import _grace, _read, warm
+    from .scan.stage import _grace, _read, warm
 
     held = getattr(_pools, "held", None)
     if held is None or held[0] != scan:

@@ -14,7 +14,7 @@ from .errors import ArchiveError, ArchiverError
 from .fetch import Fetcher, FetchReport
 from .jobs import ArchiveLock, Job
 from .ledger import Schedule
-from .scanning import ScanReport, ScanResult, scan_sources
+from .scan.stage import ScanReport, ScanResult, scan_sources
 from .settings import Settings
 from .store import Store
 

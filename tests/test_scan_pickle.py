@@ -9,9 +9,9 @@ import pickle
 import pkgutil
 
 import archiver
-from archiver import scanning
 from archiver.errors import ArchiverError, SourceError
 from archiver.model import Article, Embed
+from archiver.scan import stage as scanning
 from archiver.scan.sources import EscapedPath, Loaded
 from archiver.scan.workers import Overrun
 from archiver.settings import Settings

@@ -18,7 +18,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archiver.scan import webarchive
-from archiver.scanning import scan_sources
+from archiver.scan.stage import scan_sources
 from archiver.settings import Settings
 from conftest import FIXTURES
 

@@ -16,15 +16,15 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from .clean import storable
-from .errors import SourceError
-from .model import Article, Embed
-from .scan import feeds, scan_bytes, webarchive
-from .scan import sources as source_io
-from .scan.webarchive import Origin, Segment
-from .scan.workers import Overrun, Workers
-from .settings import Settings
-from .store import Store
+from ..clean import storable
+from ..errors import SourceError
+from ..model import Article, Embed
+from ..settings import Settings
+from ..store import Store
+from . import feeds, scan_bytes, webarchive
+from . import sources as source_io
+from .webarchive import Origin, Segment
+from .workers import Overrun, Workers
 
 
 @dataclass
@@ -107,7 +107,7 @@ def scan_sources(
     known = store.article_hashes()
     done = 0
     if cluster:
-        from .cluster import connect  # Dask is imported only for a cluster
+        from ..cluster import connect  # Dask is imported only for a cluster
 
         workers = connect(cluster, settings, known)
     else:
@@ -195,7 +195,7 @@ def _segments(item, settings: Settings) -> list:
 
 
 def _wacz_segments(name: str, location: str, settings: Settings) -> list[Segment]:
-    from .scan import wacz
+    from . import wacz
 
     found = []
     for member, offset, size in wacz.members(name, location, settings.timeout):
