@@ -76,25 +76,9 @@ def timeline(requests: list) -> dict[str, float]:
                                                                          strict=True)}
 
 
-@dataclass
-class FetchResult:
-    concurrency: int
-    posts: int
-    archived: int
-    run: proc.Measured
-    requests: int
-    by_endpoint: dict
-    span: float  # seconds from the first request to the last
-    phases: dict  # median seconds per phase of a post (concurrency 1 only)
-    written: int = 0  # bytes in the archive folder once the run ended (database, captures, logs)
-
-    @property
-    def kb_per_post(self) -> float:
-        return self.written / 1024 / max(self.archived, 1)
-
-    @property
-    def requests_per_post(self) -> float:
-        return self.requests / self.posts
+class Rates:
+    """A fetch run's rates, from its archived posts, measured process, span between
+    the first request and the last, concurrency and requests per post."""
 
     @property
     def posts_per_min(self) -> float:
@@ -116,6 +100,28 @@ class FetchResult:
     @property
     def cpu_per_post(self) -> float:
         return self.run.cpu / max(self.archived, 1)
+
+
+@dataclass
+class FetchResult(Rates):
+    concurrency: int
+    posts: int
+    archived: int
+    run: proc.Measured
+    requests: int
+    by_endpoint: dict
+    span: float  # seconds from the first request to the last
+    phases: dict  # median seconds per phase of a post (concurrency 1 only)
+    written: int = 0  # bytes in the archive folder once the run ended (database, captures, logs)
+
+    @property
+    def kb_per_post(self) -> float:
+        return self.written / 1024 / max(self.archived, 1)
+
+    @property
+    def requests_per_post(self) -> float:
+        return self.requests / self.posts
+
 
 
 def _standin():

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import machine, proc
 from . import platform_forms as forms
-from .fetch import HOST_RATE, LATENCY, ROOT, blockquote, folder_bytes
+from .fetch import HOST_RATE, LATENCY, ROOT, Rates, blockquote, folder_bytes
 
 PLATFORMS = ["twitter", "youtube", "instagram", "facebook", "tiktok", "bluesky", "reddit",
              "telegram", "threads", "mastodon"]
@@ -42,7 +42,7 @@ CONCURRENCY = 4
 
 
 @dataclass
-class MixedRun:
+class MixedRun(Rates):
     concurrency: int
     posts: int
     statuses: dict
@@ -63,26 +63,6 @@ class MixedRun:
     @property
     def requests_per_post(self) -> float:
         return sum(self.requests.values()) / self.posts
-
-    @property
-    def posts_per_min(self) -> float:
-        return self.archived / self.run.wall * 60
-
-    @property
-    def steady_per_min(self) -> float:
-        return self.archived / self.span * 60 if self.span else 0.0
-
-    @property
-    def ideal_per_min(self) -> float:
-        return self.concurrency / (self.requests_per_post * LATENCY) * 60
-
-    @property
-    def of_ideal(self) -> float:
-        return self.posts_per_min / self.ideal_per_min
-
-    @property
-    def cpu_per_post(self) -> float:
-        return self.run.cpu / max(self.archived, 1)
 
 
 @dataclass
