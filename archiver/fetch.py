@@ -368,8 +368,8 @@ class Fetcher:
                 capture = await early if early else await self._capture(page)
                 if capture.error:
                     # The embed page may withhold what the data endpoints showed
-                    # (Twitter's reads syndication, which withholds some posts oEmbed
-                    # shows): their own markup, rendered, is the evidence there is.
+                    # (a platform's page may read another endpoint than the one that
+                    # answered): their own markup, rendered, is the evidence there is.
                     markup = platform.fallback_markup(answers, verdict)
                     fallback = await self._capture_markup(
                         markup, next((a.url for a in answers.values() if a.status == 200), ""))

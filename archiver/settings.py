@@ -137,12 +137,6 @@ def _default_endpoints() -> dict:
             for p in platforms.all_platforms()}
 
 
-# Twitter's endpoints were top-level settings before there were other platforms:
-# those names (TCO_URL, EMBED_URL, ...) still set them.
-_TOP_LEVEL_ALIASES = {"twitter": ("tco_url", "embed_url", "syndication_url", "oembed_url",
-                                  "status_url")}
-
-
 def _load_endpoints(settings: Settings, values: dict, env, path: Path) -> None:
     """Each platform's section of the file, then its environment variables; every
     template checked to be an http(s) URL holding the fields it needs."""
@@ -158,7 +152,7 @@ def _load_endpoints(settings: Settings, values: dict, env, path: Path) -> None:
             raise ArchiverError(
                 f"unknown setting {unknown[0]!r} in [{platform.name}] of {path} (known: "
                 + ", ".join(sorted(platform.endpoints)) + ")")
-        for alias in _TOP_LEVEL_ALIASES.get(platform.name, ()):
+        for alias in platform.top_level_settings:
             if alias in values:
                 chosen.setdefault(alias, values.pop(alias))
             if env.get(f"ARCHIVER_{alias.upper()}"):

@@ -112,6 +112,9 @@ class Platform:
     title: str = ""  # as people write it: "Twitter/X"
     short_names: tuple[str, ...] = ()  # what `lookup x:@jack` may call it
     endpoints: ClassVar[Mapping[str, Endpoint]] = {}
+    # Endpoints that were top-level settings before there were platforms (TCO_URL):
+    # those names still set them, the platform's own section winning.
+    top_level_settings: tuple[str, ...] = ()
     # Links in a post's text standing for something else (t.co for Twitter):
     # compared by their code, so the same link written two ways is one.
     link_codes: re.Pattern | None = None

@@ -48,6 +48,8 @@ class Twitter(Platform):
         "oembed_url": Endpoint("https://publish.twitter.com/oembed?url={url}", ("url",)),
         "status_url": Endpoint("https://x.com/{handle}/status/{id}", ("handle", "id")),
     }
+    # Its endpoints were top-level settings before there were other platforms.
+    top_level_settings = ("tco_url", "embed_url", "syndication_url", "oembed_url", "status_url")
     # An article shows pic.twitter.com/X where the post has https://t.co/X: one link.
     link_codes = re.compile(
         r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)", re.IGNORECASE)
