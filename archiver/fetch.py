@@ -183,7 +183,8 @@ class Fetcher:
                 due = [p for p in self.ledger.posts_to_recheck(before) if p["pk"] not in seen]
                 await self._each(due, recheck=True)
             if self.refresh:
-                await self._refresh_all(self.ledger.posts_to_refresh())
+                await self._refresh_all(self.ledger.posts_to_refresh(
+                    [(p.name, e) for p in platforms.all_platforms() for e in p.partial_endpoints]))
             if self.upgrade:
                 due = [p for p in self.ledger.posts_to_upgrade() if p["pk"] not in seen]
                 await self._each(due, recheck=True, upgrade=True)
@@ -205,8 +206,8 @@ class Fetcher:
         await asyncio.gather(*(one(p) for p in posts))
 
     async def _refresh_all(self, posts: list[dict]) -> None:
-        """Ask syndication again for posts archived from oEmbed alone; where it answers
-        now, their media and exact time are filled in."""
+        """Ask again for posts archived from a partial endpoint alone (the platform's
+        refresh_lookup); where it answers now, their media and exact time are filled in."""
         self.events({"event": "plan", "stage": "refresh", "total": len(posts)})
         limit = asyncio.Semaphore(self.settings.concurrency)
 

@@ -132,12 +132,17 @@ class FetchLedger:
             (checked_before,),
         )
 
-    def posts_to_refresh(self) -> list[dict]:
-        """Archived posts whose live data came from oEmbed alone (no media, no exact time)."""
+    def posts_to_refresh(self, partial: list[tuple[str, str]]) -> list[dict]:
+        """Archived posts whose live data came from a partial endpoint alone (no media,
+        no exact time); partial: (platform, endpoint) pairs."""
+        if not partial:
+            return []
+        pairs = ", ".join("(?, ?)" for _ in partial)
         return self._rows(
             "SELECT pk, platform, id, handle, url, text, live_text, status FROM posts"
-            " WHERE status = 'archived' AND live_source = 'oembed' AND id IS NOT NULL"
-            " ORDER BY pk"
+            f" WHERE status = 'archived' AND (platform, live_source) IN (VALUES {pairs})"
+            " AND id IS NOT NULL ORDER BY pk",
+            tuple(v for pair in partial for v in pair),
         )
 
     def posts_to_upgrade(self) -> list[dict]:

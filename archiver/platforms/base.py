@@ -124,12 +124,18 @@ class Platform:
     # embeds or post links contains ("instagram.com", "instagram-media"): pages
     # without any are not searched for them.
     markers: tuple[bytes, ...] = ()
-    # The hosts its post and short-link URLs are on (subdomains included; "at:"
-    # for at:// URIs), and for a platform on any host (Mastodon's instances) the
-    # path parts its post URLs hold: an HTML page is read for its posts only where
-    # a URL of these names one, or its URL-less embed code stands in a tag.
+    # The hosts its post and short-link URLs are on (subdomains included), and for
+    # a platform on any host (Mastodon's instances) the path parts its post URLs
+    # hold: an HTML page is read for its posts only where a URL of these names one,
+    # or its URL-less embed code stands in a tag.
     hosts: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
+    # Class-name words (regular expressions) of its own share and intent buttons,
+    # whose links name posts by accident ("click-to-tweet"): not the article's prose.
+    button_names: tuple[str, ...] = ()
+    # URIs of a scheme of its own that name its posts, as the scheme and the start
+    # of what follows "//" ("at://did:"): read as its URLs are.
+    uri_prefixes: tuple[str, ...] = ()
     # A CSS selector (Lexbor's dialect) matching every element its embeds are read
     # from: official embed code, rendered iframes, AMP components, WordPress blocks.
     embed_selector: str = ""
@@ -256,9 +262,13 @@ class Platform:
         evidence of what that endpoint showed."""
         return None
 
+    # Its endpoints whose data is partial (no media, no exact time): a post archived
+    # from one of them is asked again by `archiver refresh` (refresh_lookup).
+    partial_endpoints: tuple[str, ...] = ()
+
     def refresh_lookup(self, post: Mapping, settings) -> Lookup | None:
-        """For a post archived from a partial source: the request that may now fill
-        in what it lacked (media, exact time), or None."""
+        """For a post archived from a partial endpoint: the request that may now
+        fill in what it lacked (media, exact time), or None."""
         return None
 
     def read_refresh(self, answer: Answer, post: Mapping) -> Finding:

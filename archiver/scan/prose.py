@@ -8,28 +8,40 @@ each platform's to say (archiver.platforms).
 
 from __future__ import annotations
 
+import functools
 import re
 
+from .. import platforms
 from ..model import Embed
 from .html import Nearest
 
 # Share, follow and intent buttons carry the page's or a post's URL without showing it.
-BUTTON_NAMES = re.compile(
-    r"share|sharing|intent|follow|button|btn|retweet|reply|like|click-to-tweet|tweet-?this"
-    r"|tweetable|timeline|mention",
-    re.IGNORECASE,
-)
+# A platform adds the names of its own (Platform.button_names).
+BUTTON_WORDS = r"share|sharing|intent|follow|button|btn|reply|like|timeline|mention"
 # Page furniture, not the article's text.
 _FURNITURE_TAGS = ("nav", "header", "footer", "aside", "form", "button", "menu")
-_FURNITURE_NAMES = re.compile(BUTTON_NAMES.pattern + r"|menu|navbar|sidebar|breadcrumb|footer"
-                              r"|byline|author-bio|social-links|social-icons", re.IGNORECASE)
+_FURNITURE_WORDS = (r"menu|navbar|sidebar|breadcrumb|footer|byline|author-bio|social-links"
+                    r"|social-icons")
+
+
+@functools.cache
+def button_names() -> re.Pattern:
+    """Class names of share, follow and intent buttons, every platform's included."""
+    own = [w for p in platforms.all_platforms() for w in p.button_names]
+    return re.compile("|".join([BUTTON_WORDS, *own]), re.IGNORECASE)
+
+
+@functools.cache
+def _furniture_names() -> re.Pattern:
+    return re.compile(button_names().pattern + "|" + _FURNITURE_WORDS, re.IGNORECASE)
 
 
 def cited_in(anchors: list, inside_embed, embedded_ids: set, post_of) -> list[Embed]:
     """The posts of the links among anchors that stand in the page's prose, once
     each, in order; inside_embed(el) tells whether an element is part of an embed
     found, post_of(href) which post a link names, as a cited Embed, or None."""
-    furniture = Nearest(lambda el: el.tag in _FURNITURE_TAGS or _FURNITURE_NAMES.search(
+    furniture_names = _furniture_names()
+    furniture = Nearest(lambda el: el.tag in _FURNITURE_TAGS or furniture_names.search(
         el.attributes.get("class") or "") is not None)
     found: dict[tuple, Embed] = {}
     for a in anchors:
@@ -40,7 +52,7 @@ def cited_in(anchors: list, inside_embed, embedded_ids: set, post_of) -> list[Em
         key = (post.platform, post.id)
         if post.id in embedded_ids or key in embedded_ids or key in found:
             continue
-        if _FURNITURE_NAMES.search(attributes.get("class") or "") or inside_embed(a):
+        if furniture_names.search(attributes.get("class") or "") or inside_embed(a):
             continue
         if furniture.above(a) is not None:
             continue

@@ -54,16 +54,16 @@ PLATFORM_URL = "platform-url"
 def page_marks() -> list[Mark]:
     """What in_html reads, as marks for one pass over the page (marks.py): the
     start of a URL on one of the platforms' hosts, of a post path on any host, of
-    an at:// URI; each URL-less mark of embed code (an amp-, lite- or data-
+    a URI of a platform's own scheme; each URL-less mark of embed code (an amp-, lite- or data-
     name); and the marks of the platforms that read pages themselves.
     Candidates only: what stands at each is read before anything is decided."""
     asked = _asked()
-    hosts = sorted({h.encode("ascii") for p in asked for h in p.hosts if h != "at:"},
-                   key=len, reverse=True)
+    hosts = sorted({h.encode("ascii") for p in asked for h in p.hosts}, key=len, reverse=True)
     paths = sorted({x.encode("ascii") for p in asked for x in p.paths}, key=len, reverse=True)
     found = [Mark(PLATFORM_URL, rb"//(?:[a-z0-9-]+\.)*(?:" + b"|".join(map(re.escape, hosts))
-                  + rb")", caseless=True, every=True),
-             Mark(PLATFORM_URL, rb"//did:", caseless=True, every=True)]
+                  + rb")", caseless=True, every=True)]
+    found += [Mark(PLATFORM_URL, b"//" + re.escape(after), caseless=True, every=True)
+              for after in sorted({_split_prefix(x)[1] for p in asked for x in p.uri_prefixes})]
     if paths:
         found.append(Mark(PLATFORM_URL, rb"//[a-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:"
                           + b"|".join(map(re.escape, paths)) + rb")", caseless=True, every=True))
@@ -96,9 +96,10 @@ def in_html(data: bytes, found: Found) -> list[platforms.Platform]:
         if m is None:
             continue
         after = m.end()
-        if m.group("did"):
-            at = data[max(0, slashes - 3):slashes].lower() == b"at:"
-            owners = table.by_host.get(b"at:") if at else None
+        if m.lastgroup and m.lastgroup.startswith("uri"):
+            scheme, owners = table.by_uri[m.lastgroup]
+            if data[max(0, slashes - len(scheme)):slashes].lower() != scheme:
+                owners = None
         else:
             host = m.group("host")
             owners = table.by_host.get(host.lower()) if host else table.on_any_host
@@ -165,7 +166,8 @@ def in_text(lowered: bytes) -> list[platforms.Platform]:
     found = []
     for m in table.pattern.finditer(lowered):
         host = m.group("host")
-        owners = (table.by_host.get(b"at:") if m.group("did")
+        uri = m.lastgroup if m.lastgroup and m.lastgroup.startswith("uri") else None
+        owners = (table.by_uri[uri][1] if uri
                   else table.by_host.get(host) if host else table.on_any_host)
         found += [p for p in owners or () if p not in found]
     return _readers() + found + [p for p in asked if p not in found and _reads_text(p)
@@ -178,9 +180,10 @@ def _reads_text(platform: platforms.Platform) -> bool:
 
 @dataclass(frozen=True)
 class _UrlTable:
-    pattern: re.Pattern  # a URL on one of the hosts, a post path on any host, an at:// URI
+    pattern: re.Pattern  # a URL on one of the hosts, a post path on any host, a URI
     any_case: re.Pattern  # the same in bytes not lower-cased
     by_host: dict  # host -> the platforms on it
+    by_uri: dict  # the group of a URI prefix -> (its scheme and colon, the platforms)
     on_any_host: list  # the platforms whose posts are on any host (by their paths)
 
 
@@ -193,18 +196,37 @@ def _url_table(asked: tuple) -> _UrlTable:
         for p in asked:
             for host in p.hosts:
                 by_host.setdefault(host.encode("ascii"), []).append(p)
-        names = sorted((h for h in by_host if h != b"at:"), key=len, reverse=True)
+        names = sorted(by_host, key=len, reverse=True)
         paths = [path.encode("ascii") for p in asked for path in p.paths]
         hosts = b"|".join(re.escape(h) for h in names)
         alternatives = [rb"(?:[a-z0-9-]+\.)*(?P<host>" + hosts + rb")(?![a-z0-9.-])"]
         if paths:
             alternatives.append(rb"[a-z0-9.-]{1,253}+(?::[0-9]{1,5})?+(?P<path>"
                                 + b"|".join(re.escape(x) for x in paths) + rb")")
-        alternatives.append(rb"(?P<did>did:)")  # at://did:...: a Bluesky record's URI
+        by_uri: dict[str, tuple] = {}
+        for p in asked:
+            for prefix in p.uri_prefixes:
+                scheme, after = _split_prefix(prefix)
+                group = next((g for g, (s, _, a) in by_uri.items()
+                              if (s, a) == (scheme, after)), None)
+                if group is None:
+                    group = f"uri{len(by_uri)}"
+                    by_uri[group] = (scheme, [], after)
+                    alternatives.append(b"(?P<" + group.encode() + b">" + re.escape(after)
+                                        + b")")
+                by_uri[group][1].append(p)
         source = rb"//(?:" + b"|".join(alternatives) + rb")"
         _TABLES[asked] = _UrlTable(re.compile(source), re.compile(source, re.IGNORECASE),
-                                   by_host, [p for p in asked if p.paths])
+                                   by_host, {g: (s, o) for g, (s, o, _) in by_uri.items()},
+                                   [p for p in asked if p.paths])
     return _TABLES[asked]
+
+
+def _split_prefix(prefix: str) -> tuple[bytes, bytes]:
+    """A platform's URI prefix ("at://did:") as its scheme with the colon, lower
+    case (b"at:"), and what follows the slashes (b"did:")."""
+    scheme, _, after = prefix.lower().encode("ascii").partition(b"//")
+    return scheme, after
 
 
 def _names_a_post(platform: platforms.Platform, data: bytes, slashes: int) -> bool:

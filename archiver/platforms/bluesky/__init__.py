@@ -49,7 +49,8 @@ class Bluesky(Platform):
         "post_url": Endpoint("https://bsky.app/profile/{actor}/post/{rkey}", ("actor", "rkey")),
     }
 
-    hosts = ("bsky.app", "at:")
+    hosts = ("bsky.app",)
+    uri_prefixes = ("at://did:",)
     markers = (b"bsky.app", b"bluesky")
     embed_selector = markup.SELECTOR
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit, urluns
 
 from ...model import Embed
 from ..base import EmbedPage, Endpoint, Finding, Lookup, Platform, PostRef, Verdict
-from .markup import page
+from .markup import page, placeholders
 from .markup.urls import parse_status_url, snowflake_date, status_url
 
 # The embed page builds the post by script after load: its card (the article
@@ -53,6 +53,8 @@ class Twitter(Platform):
     # An article shows pic.twitter.com/X where the post has https://t.co/X: one link.
     link_codes = re.compile(
         r"(?:https?://)?(?:t\.co|pic\.(?:twitter|x)\.com)/([A-Za-z0-9]+)", re.IGNORECASE)
+
+    button_names = placeholders.OWN_BUTTON_WORDS
 
     # Its posts take more forms in a page than a selector names: it reads the page.
     reads_page = True
@@ -154,6 +156,9 @@ class Twitter(Platform):
         if verdict.data is None or verdict.data.endpoint != "oembed":
             return None
         return oembed.markup(answers["oembed"])
+
+    # oEmbed gives the text, not the media nor the exact time: syndication may, later.
+    partial_endpoints = ("oembed",)
 
     def refresh_lookup(self, post: Mapping, settings) -> Lookup | None:
         return self.lookups(post, settings)[0]

@@ -17,9 +17,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from ....model import Embed
 from ....scan.html import element_lines
-from ....scan.prose import BUTTON_NAMES
+from ....scan.prose import BUTTON_WORDS
 from .embeds import complete, digits
 from .urls import exact_status_url, find_links
+
+# Its own share buttons' names ("Click to Tweet", "Tweet this"), beside every site's.
+OWN_BUTTON_WORDS = ("retweet", "click-to-tweet", "tweet-?this", "tweetable")
+BUTTON_NAMES = re.compile("|".join([BUTTON_WORDS, *OWN_BUTTON_WORDS]), re.IGNORECASE)
 
 # Class, id and module names that say an element embeds a post; a status URL
 # on such an element is its post. "embed" alone is enough for a URL, which
