@@ -232,6 +232,8 @@ class FetchLedger:
                          or data.is_edited),
                      int(data.truncated), data.endpoint, pk),
                 )
+                post_id = self.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
+                self.store.alias_other_ids(pk, platform, post_id[0], data.handle)
             if recheck and status == "failed":
                 self.conn.execute(
                     "UPDATE posts SET last_error = ?, updated_at = ? WHERE pk = ?",

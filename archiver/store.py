@@ -35,6 +35,16 @@ def post_key(embed: Embed) -> str:
     return f"{embed.platform}:text:{hashlib.sha256(basis.encode()).hexdigest()[:20]}"
 
 
+def other_ids(platform: str, post_id: str | None, handle: str | None) -> tuple[str, ...]:
+    """The other ids the platform says the post may be named by (Platform.other_ids)."""
+    if not post_id:
+        return ()
+    try:
+        return platforms.get(platform).other_ids(post_id, handle)
+    except KeyError:  # a platform of a newer archiver
+        return ()
+
+
 @dataclass
 class Recorded:
     article_id: int
@@ -208,12 +218,19 @@ class Store:
         return have - set(wanted)
 
     def find_post(self, embed: Embed) -> int | None:
+        """The post's pk: by its id, by another id of it (Platform.other_ids), or by
+        its key or an alias of it."""
         if embed.id:
             row = self.conn.execute(
                 "SELECT pk FROM posts WHERE platform = ? AND id = ?", (embed.platform, embed.id)
             ).fetchone()
             if row:
                 return row[0]
+            for other in self._other_ids(embed):
+                row = self.conn.execute("SELECT pk FROM posts WHERE platform = ? AND id = ?",
+                                        (embed.platform, other)).fetchone()
+                if row:
+                    return row[0]
         key = post_key(embed)
         row = self.conn.execute(
             "SELECT pk FROM posts WHERE key = ? UNION ALL"
@@ -242,12 +259,37 @@ class Store:
         else:
             # Only fill what is still unknown: the first article's record is kept.
             self._fill_nulls(pk, fields, now)
+        if embed.id:
+            self._one_post_for_ids(pk, embed)
         codes = [self._upsert_link(link) for link in embed.links]
         for code in codes:
             self.conn.execute(
                 "INSERT OR IGNORE INTO post_links (post_pk, code) VALUES (?, ?)", (pk, code)
             )
         return pk
+
+    def _other_ids(self, embed: Embed) -> tuple[str, ...]:
+        return other_ids(embed.platform, embed.id, embed.handle)
+
+    def alias_other_ids(self, pk: int, platform: str, post_id: str, handle: str | None) -> None:
+        """Make the other ids the post at pk may be named by (its handle learned
+        from the platform, say) find it: aliases, inside the caller's transaction."""
+        for other in other_ids(platform, post_id, handle):
+            self.conn.execute("INSERT OR IGNORE INTO post_aliases (key, post_pk) VALUES (?, ?)",
+                              (f"{platform}:{other}", pk))
+
+    def _one_post_for_ids(self, pk: int, embed: Embed) -> None:
+        """The post at pk, met under embed.id, is one post whatever id names it: a
+        row recorded under another id of it takes this one (the one the other ids
+        are told from), and those other ids become aliases of it."""
+        others = self._other_ids(embed)
+        if not others:
+            return
+        row = self.conn.execute("SELECT id, key FROM posts WHERE pk = ?", (pk,)).fetchone()
+        if row and row[0] in others:
+            self.conn.execute("UPDATE posts SET id = ?, key = ? WHERE pk = ?",
+                              (embed.id, post_key(embed), pk))
+        self.alias_other_ids(pk, embed.platform, embed.id, embed.handle)
 
     def add_cited_post(self, article_id: int, embed: Embed, now: str) -> bool:
         """A post an article's link turned out to lead to, once resolved: cited by

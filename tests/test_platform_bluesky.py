@@ -432,3 +432,61 @@ def test_any_url_or_text_is_read_without_raising(text):
                                  f"<p>{text}</p>&mdash; {text}</blockquote>").css(
                                      BSKY.embed_selector):
         BSKY.read_embed(node)
+
+
+# -- one post, however an article names it ----------------------------------------
+# An embed names a post by its author's DID; a link in prose often by the handle
+# (bsky.app/profile/HANDLE/post/RKEY). Where the embed tells both, they are one post.
+CITES_BY_HANDLE = (b'<html><body><article><p>The transport office <a href="https://bsky.app/'
+                   b'profile/transport.harborcity.gov/post/' + RKEY.encode()
+                   + b'">said the bridge is closed</a>.</p></article></body></html>')
+
+
+def _record(tmp_path, *pages):
+    from archiver.scan import scan_bytes
+    from archiver.store import Store
+
+    store = Store(tmp_path / "archive")
+    for i, page in enumerate(pages):
+        store.record_article(scan_bytes(page, f"https://news.example/{i}", "text/html"))
+    rows = store.conn.execute(
+        "SELECT p.id, count(ap.article_id) FROM posts p"
+        " JOIN article_posts ap ON ap.post_pk = p.pk GROUP BY p.pk").fetchall()
+    store.close()
+    return rows
+
+
+@pytest.mark.parametrize("embed_first", [True, False])
+def test_a_post_cited_by_handle_and_embedded_by_did_is_one_post(tmp_path, embed_first):
+    embedded = (FIXTURES / "official_embed.html").read_bytes()
+    pages = (embedded, CITES_BY_HANDLE) if embed_first else (CITES_BY_HANDLE, embedded)
+    assert _record(tmp_path, *pages) == [(POST, 2)]
+
+
+def test_another_accounts_post_with_the_same_key_stays_apart(tmp_path):
+    other = CITES_BY_HANDLE.replace(b"transport.harborcity.gov", b"someone.else.example")
+    rows = _record(tmp_path, (FIXTURES / "official_embed.html").read_bytes(), other)
+    assert sorted(rows) == sorted([(POST, 1), (f"someone.else.example/{RKEY}", 1)])
+
+
+def test_a_handle_the_platform_told_finds_the_post_it_named(tmp_path):
+    """An embed without its author's handle; the handle is learned when the post is
+    fetched: a later link by that handle names the same post."""
+    from archiver.ledger import FetchLedger
+    from archiver.model import Embed
+    from archiver.platforms.base import PostData
+    from archiver.scan import scan_bytes
+    from archiver.store import Store
+
+    store = Store(tmp_path / "archive")
+    article = store.record_article(scan_bytes(b"<p>a page</p>", "https://news.example/0",
+                                              "text/html"))
+    assert store.add_cited_post(article.article_id, Embed("bluesky", id=POST, form="cited"),
+                                "2026-01-01T00:00:00Z")
+    (pk,) = store.conn.execute("SELECT pk FROM posts").fetchone()
+    FetchLedger(store).save_outcome(pk, "archived", "found", "2026-01-02T00:00:00Z", data=PostData(
+        POST, handle="transport.harborcity.gov", text="The Harbor Bridge is closed",
+        endpoint="getPostThread"))
+    store.record_article(scan_bytes(CITES_BY_HANDLE, "https://news.example/1", "text/html"))
+    assert store.conn.execute("SELECT id FROM posts").fetchall() == [(POST,)]
+    store.close()

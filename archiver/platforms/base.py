@@ -242,6 +242,12 @@ class Platform:
         """The id as one safe path segment of the capture folder."""
         return post_id
 
+    def other_ids(self, post_id: str, handle: str | None) -> tuple[str, ...]:
+        """The ids under which articles may name the same post, as far as its id
+        and its author's handle tell (Bluesky: HANDLE/RKEY for DID/RKEY): a post
+        recorded under one of them and met under another is one post."""
+        return ()
+
     # -- reading it live -----------------------------------------------------
     def lookups(self, post: Mapping, settings) -> list[Lookup]:
         """The requests for a post's data; post holds id, handle and url."""

@@ -76,6 +76,16 @@ class Bluesky(Platform):
     def folder_name(self, post_id: str) -> str:
         return ids.folder_name(post_id)
 
+    def other_ids(self, post_id: str, handle: str | None) -> tuple[str, ...]:
+        # A link names the post by its author's handle where the embed names the
+        # DID: the record key is the same, and the handle is the DID's (as the embed
+        # said). A handle-keyed id alone tells no DID: nothing to add.
+        actor, rkey = ids.split_id(post_id)
+        if not (ids.is_did(actor) and handle and handle.lower() != "handle.invalid"):
+            return ()
+        other = f"{handle.lower().lstrip('@')}/{rkey}"
+        return (other,) if ids.valid_id(other) else ()
+
     def date_from_id(self, post_id: str) -> str | None:
         return ids.tid_date(ids.split_id(post_id)[1]) if ids.valid_id(post_id) else None
 
