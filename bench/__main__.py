@@ -193,29 +193,42 @@ def main() -> int:
         verdicts.append(("Scan throughput >= 0.3x bare Lexbor parse", scan.ratio >= SCAN_TARGET,
                          f"{scan.ratio:.2f}x"))
     if warc and warc.scans:
-        s = warc.scan
+        s, big = warc.scan, warc.scale_scan
         summary_rows.append([
-            "WARC scan (per core)", f"{warc.per_core:.1f} MB/s of WARC per CPU s "
-            f"({warc.mb / s.wall:.1f} MB/s wall)",
+            f"WARC scan (per core), {warc.scale_mb:.0f} MB WARC",
+            f"{warc.scale_per_core:.1f} MB/s of WARC per CPU s "
+            f"({warc.scale_mb / big.wall:.1f} MB/s wall)",
+            f"fastwarc + lexbor parse {warc.scale_limit_per_core:.1f} MB/s, one core",
+            f"{warc.scale_ratio:.2f}x", f">= {WARC_TARGET}x", met(warc.scale_ratio >= WARC_TARGET)])
+        verdicts.append((f"WARC scan per core >= 0.3x fastwarc + fastest parser"
+                         f" ({warc.scale_mb:.0f} MB WARC)", warc.scale_ratio >= WARC_TARGET,
+                         f"{warc.scale_ratio:.2f}x"))
+        summary_rows.append([
+            f"WARC scan (per core), {warc.mb:.0f} MB WARC", f"{warc.per_core:.1f} MB/s of WARC"
+            f" per CPU s ({warc.mb / s.wall:.1f} MB/s wall)",
             f"fastwarc + lexbor parse {warc.limit_per_core:.1f} MB/s, one core",
-            f"{warc.ratio:.2f}x", f">= {WARC_TARGET}x", met(warc.ratio >= WARC_TARGET)])
-        verdicts.append(("WARC scan per core >= 0.3x fastwarc + fastest parser",
-                         warc.ratio >= WARC_TARGET, f"{warc.ratio:.2f}x"))
-        big = warc.large
+            f"{warc.ratio:.2f}x", "reported (start-up included)", "reported"])
         summary_rows.append([
-            f"Memory: {warc.large_mb:.0f} MB WARC scan", f"{big.maxrss_mb:.0f} MB largest process",
+            f"Memory: {warc.scale_mb:.0f} MB WARC scan", f"{big.maxrss_mb:.0f} MB largest process",
             f"{big.peak_pss_mb:.0f} MB all processes (PSS)", "", f"<= {MEMORY_TARGET_MB} MB"
             " per process", met(big.maxrss_mb <= MEMORY_TARGET_MB)])
-        verdicts.append((f"Peak memory scanning a {warc.large_mb:.0f} MB WARC <= 300 MB per"
+        verdicts.append((f"Peak memory scanning a {warc.scale_mb:.0f} MB WARC <= 300 MB per"
                          " process", big.maxrss_mb <= MEMORY_TARGET_MB,
                          f"{big.maxrss_mb:.0f} MB"))
     if warc and warc.cluster[1]:
         summary_rows.append([
-            "LocalCluster scaling", f"2 workers {warc.cluster_wall(2):.1f} s",
+            f"LocalCluster scaling, {warc.scale_mb:.0f} MB WARC",
+            f"2 workers {warc.scale_cluster[2].wall:.1f} s",
+            f"1 worker {warc.scale_cluster[1].wall:.1f} s", f"{warc.scale_scaling:.2f}x",
+            f">= {SCALING_TARGET}x", met(warc.scale_scaling >= SCALING_TARGET)])
+        verdicts.append((f"Scan on a LocalCluster: 2 workers >= 1.7x 1 worker"
+                         f" ({warc.scale_mb:.0f} MB WARC)", warc.scale_scaling >= SCALING_TARGET,
+                         f"{warc.scale_scaling:.2f}x"))
+        summary_rows.append([
+            f"LocalCluster scaling, {warc.mb:.0f} MB WARC",
+            f"2 workers {warc.cluster_wall(2):.1f} s",
             f"1 worker {warc.cluster_wall(1):.1f} s", f"{warc.scaling:.2f}x",
-            f">= {SCALING_TARGET}x", met(warc.scaling >= SCALING_TARGET)])
-        verdicts.append(("Scan on a LocalCluster: 2 workers >= 1.7x 1 worker",
-                         warc.scaling >= SCALING_TARGET, f"{warc.scaling:.2f}x"))
+            "reported (start-up included)", "reported"])
     for h in hostile:
         summary_rows.append([
             f"Hostile: {h.name}", ", ".join(f"{k}x {t * 1000:.1f} ms" for k, t in
@@ -597,32 +610,46 @@ def mixed_section(m: mixed_bench.MixedResult) -> list[str]:
 
 def warc_section(w: warc_bench.WarcResult) -> list[str]:
     out = ["## Web archives", "",
-           f"The scan corpus written as one gzipped WARC (bench/warc.py: a request, a response"
-           f" and a metadata record per page, like a Common Crawl file), {w.mb:.0f} MB."]
+           "The scan corpus written as a gzipped WARC (bench/warc.py: a request, a response"
+           " and a metadata record per page, like a Common Crawl file): once"
+           f" ({w.mb:.0f} MB), and as {warc_bench.SCALE_CRAWLS} crawls of it, each page under"
+           f" its own address in each ({w.scale_mb:.0f} MB, a Common Crawl file's size)."
+           " On the small one the command's start-up (imports, the archive, the scanner's"
+           " expressions, Dask) is a fifth of the run; research-scale scans read files of"
+           " the large one's size, thousands of them, so the targets are judged there."]
     if w.scans:
+        big = w.scale_scan
         out += [
             "`archiver --archive TMP scan CRAWL.warc.gz --quiet` (worker processes, database"
             " writes included) against the bare limit in the same run: fastwarc reading every"
             " response record and selectolax's lexbor parsing each body, in the benchmark's"
             " process, one core. Per core = MB of WARC per CPU second (the scan's whole"
             " process tree, from wait4).", "",
-            fmt_table([[f"run {i + 1}", f"{m.wall:.2f}", f"{m.cpu:.1f}",
-                        f"{w.mb / m.cpu:.1f}", f"{c:.2f}", f"{w.mb / c:.1f}"]
-                       for i, (m, (_, c)) in enumerate(zip(w.scans, w.limits, strict=True))],
+            fmt_table([[f"{w.mb:.0f} MB, run {i + 1}", f"{m.wall:.2f}", f"{m.cpu:.1f}",
+                        f"{w.mb / m.cpu:.1f}", f"{c:.2f}", f"{w.mb / c:.1f}",
+                        f"{c / m.cpu:.2f}x"]
+                       for i, (m, (_, c)) in enumerate(zip(w.scans, w.limits, strict=True))]
+                      + [[f"{w.scale_mb:.0f} MB", f"{big.wall:.1f}", f"{big.cpu:.1f}",
+                          f"{w.scale_per_core:.1f}", f"{w.scale_limit:.1f}",
+                          f"{w.scale_limit_per_core:.1f}", f"{w.scale_ratio:.2f}x"]],
                       ["", "Scan wall s", "Scan CPU s", "Scan MB/CPU s", "Limit CPU s",
-                       "Limit MB/CPU s"]), "",
-            f"A WARC of {w.large_mb:.0f} MB (the corpus WARC {warc_bench.COPIES} times over):"
-            f" {w.large.wall:.1f} s, largest process {w.large.maxrss_mb:.0f} MB (peak VmHWM),"
-            f" all processes {w.large.peak_pss_mb:.0f} MB PSS, {w.large.peak_procs} processes"
-            " at most.", ""]
+                       "Limit MB/CPU s", "Ratio"]), "",
+            f"Memory, the {w.scale_mb:.0f} MB scan: largest process {big.maxrss_mb:.0f} MB"
+            f" (peak VmHWM), all processes {big.peak_pss_mb:.0f} MB PSS, {big.peak_procs}"
+            " processes at most.", ""]
     if w.cluster[1]:
         out += [
-            "The same scan with `--cluster local:1` and `--cluster local:2` (a LocalCluster"
-            " started by the command, one thread per worker; this process writes the archive):",
-            "", fmt_table([[str(n), ", ".join(f"{m.wall:.2f}" for m in w.cluster[n]),
+            "The same scans with `--cluster local:1` and `--cluster local:2` (a LocalCluster"
+            " started by the command, one thread per worker; this process writes the archive,"
+            " on the same two cores):",
+            "", fmt_table([[f"{w.mb:.0f} MB", str(n), ", ".join(f"{m.wall:.2f}"
+                                                                  for m in w.cluster[n]),
                             f"{w.cluster_wall(n):.2f}",
-                            ", ".join(f"{m.cpu:.1f}" for m in w.cluster[n])] for n in (1, 2)],
-                          ["Workers", "Wall s", "Median", "CPU s"]), ""]
+                            ", ".join(f"{m.cpu:.1f}" for m in w.cluster[n])] for n in (1, 2)]
+                          + [[f"{w.scale_mb:.0f} MB", str(n), f"{w.scale_cluster[n].wall:.1f}",
+                              f"{w.scale_cluster[n].wall:.1f}", f"{w.scale_cluster[n].cpu:.1f}"]
+                             for n in (1, 2)],
+                          ["WARC", "Workers", "Wall s", "Median", "CPU s"]), ""]
     return out
 
 
