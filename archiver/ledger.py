@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import clock, platforms
 from .evidence import folder_of
+from .schema import settle_other_ids
 from .store import Store, dumps
 
 
@@ -232,8 +233,10 @@ class FetchLedger:
                          or data.is_edited),
                      int(data.truncated), data.endpoint, pk),
                 )
+                # The handle the platform gives may be another id of the post (Bluesky's
+                # HANDLE/RKEY): a record under it is this post.
                 post_id = self.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
-                self.store.alias_other_ids(pk, platform, post_id[0], data.handle)
+                settle_other_ids(self.conn, pk, platform, post_id[0], data.handle, now)
             if recheck and status == "failed":
                 self.conn.execute(
                     "UPDATE posts SET last_error = ?, updated_at = ? WHERE pk = ?",

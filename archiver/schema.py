@@ -185,6 +185,72 @@ POST_ROLE = """CASE
   ELSE 'quoted' END"""
 
 
+# Every table whose rows belong to a post, with the column naming it.
+POST_ROWS = [("article_posts", "post_pk"), ("post_links", "post_pk"), ("snapshots", "post_pk"),
+             ("status_history", "post_pk"), ("media_failures", "post_pk"),
+             ("post_quotes", "quoter_pk"), ("post_quotes", "quoted_pk")]
+_MERGED_FIELDS = ("handle", "author", "date", "date_text", "text")
+
+
+def merge_post(conn: sqlite3.Connection, pk: int, target: int, now: str) -> None:
+    """Make the post at pk part of the post at target, in the caller's transaction.
+
+    The target keeps what it knows and fills in what it does not from pk's record;
+    every row of pk's (its articles, links, captures, status history, media
+    failures, quotes) becomes the target's, and pk's key an alias of it.
+    """
+    row = conn.execute(f"SELECT key, {', '.join(_MERGED_FIELDS)} FROM posts WHERE pk = ?",
+                       (pk,)).fetchone()
+    key, known = row[0], {n: v for n, v in zip(_MERGED_FIELDS, row[1:], strict=True)
+                          if v is not None}
+    if known:
+        conn.execute(f"UPDATE posts SET {', '.join(f'{n} = coalesce({n}, ?)' for n in known)},"
+                     " updated_at = ? WHERE pk = ?", (*known.values(), now, target))
+    for table, column in POST_ROWS:
+        conn.execute(f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
+                     (target, pk))
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (pk,))
+    conn.execute("DELETE FROM post_quotes WHERE quoter_pk = ? AND quoted_pk = ?", (target, target))
+    conn.execute("UPDATE post_aliases SET post_pk = ? WHERE post_pk = ?", (target, pk))
+    conn.execute("DELETE FROM posts WHERE pk = ?", (pk,))
+    conn.execute("INSERT OR REPLACE INTO post_aliases (key, post_pk) VALUES (?, ?)", (key, target))
+    conn.execute(f"UPDATE posts SET role = {POST_ROLE} WHERE pk = ?", (target,))
+
+
+def settle_other_ids(conn: sqlite3.Connection, pk: int, platform: str, post_id: str | None,
+                     handle: str | None, now: str) -> None:
+    """The post at pk, with this id and handle, is one post whatever other id its
+    platform says it may go by (Platform.other_ids): a record kept under one of them
+    is merged into it, and each becomes an alias of it. In the caller's transaction."""
+    from . import platforms
+
+    if not post_id:
+        return
+    try:
+        others = platforms.get(platform).other_ids(post_id, handle)
+    except KeyError:  # a platform of a newer archiver
+        return
+    for other in others:
+        row = conn.execute("SELECT pk FROM posts WHERE platform = ? AND id = ?",
+                           (platform, other)).fetchone()
+        if row and row[0] != pk:
+            merge_post(conn, row[0], pk, now)
+        conn.execute("INSERT OR IGNORE INTO post_aliases (key, post_pk) VALUES (?, ?)",
+                     (f"{platform}:{other}", pk))
+
+
+def _other_ids(db: sqlite_utils.Database) -> None:
+    """Posts recorded twice under two ids of one post (a Bluesky post embedded by its
+    author's DID and linked by the handle, before the two were known to be one) are
+    made one, and the other ids become aliases."""
+    now = utcnow()
+    rows = db.conn.execute("SELECT pk, platform, id, handle FROM posts"
+                           " WHERE id IS NOT NULL AND handle IS NOT NULL ORDER BY pk").fetchall()
+    for pk, platform, post_id, handle in rows:
+        if db.conn.execute("SELECT 1 FROM posts WHERE pk = ?", (pk,)).fetchone():
+            settle_other_ids(db.conn, pk, platform, post_id, handle, now)
+
+
 # Append only: each migration runs once, in order, in one transaction with the
 # row that records it, so a killed or failed upgrade leaves the archive as it was.
 MIGRATIONS = [
@@ -196,6 +262,7 @@ MIGRATIONS = [
     ("0006_cited", _cited),
     ("0007_evidence", _evidence),
     ("0008_warc_provenance", _warc_provenance),
+    ("0009_other_ids", _other_ids),
 ]
 KNOWN = {name for name, _ in MIGRATIONS}
 

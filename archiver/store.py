@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from . import platforms
 from .model import Article, Embed
 from .scan.version import SCANNER_VERSION
-from .schema import POST_ROLE, connect, utcnow
+from .schema import POST_ROLE, connect, merge_post, settle_other_ids, utcnow
 
 if TYPE_CHECKING:
     from .scan.webarchive import Origin
@@ -33,16 +33,6 @@ def post_key(embed: Embed) -> str:
         return f"{embed.platform}:{embed.id}"
     basis = "\n".join([(embed.handle or "").lower(), embed.date or "", embed.text or ""])
     return f"{embed.platform}:text:{hashlib.sha256(basis.encode()).hexdigest()[:20]}"
-
-
-def other_ids(platform: str, post_id: str | None, handle: str | None) -> tuple[str, ...]:
-    """The other ids the platform says the post may be named by (Platform.other_ids)."""
-    if not post_id:
-        return ()
-    try:
-        return platforms.get(platform).other_ids(post_id, handle)
-    except KeyError:  # a platform of a newer archiver
-        return ()
 
 
 @dataclass
@@ -260,7 +250,7 @@ class Store:
             # Only fill what is still unknown: the first article's record is kept.
             self._fill_nulls(pk, fields, now)
         if embed.id:
-            self._one_post_for_ids(pk, embed)
+            self._one_post_for_ids(pk, embed, now)
         codes = [self._upsert_link(link) for link in embed.links]
         for code in codes:
             self.conn.execute(
@@ -269,27 +259,24 @@ class Store:
         return pk
 
     def _other_ids(self, embed: Embed) -> tuple[str, ...]:
-        return other_ids(embed.platform, embed.id, embed.handle)
+        try:
+            return platforms.get(embed.platform).other_ids(embed.id, embed.handle)
+        except KeyError:  # a platform of a newer archiver
+            return ()
 
-    def alias_other_ids(self, pk: int, platform: str, post_id: str, handle: str | None) -> None:
-        """Make the other ids the post at pk may be named by (its handle learned
-        from the platform, say) find it: aliases, inside the caller's transaction."""
-        for other in other_ids(platform, post_id, handle):
-            self.conn.execute("INSERT OR IGNORE INTO post_aliases (key, post_pk) VALUES (?, ?)",
-                              (f"{platform}:{other}", pk))
-
-    def _one_post_for_ids(self, pk: int, embed: Embed) -> None:
+    def _one_post_for_ids(self, pk: int, embed: Embed, now: str) -> None:
         """The post at pk, met under embed.id, is one post whatever id names it: a
-        row recorded under another id of it takes this one (the one the other ids
-        are told from), and those other ids become aliases of it."""
+        row found under another id of it takes this one (the one the others are
+        told from), another row kept under one of them is merged into it, and the
+        other ids become aliases of it."""
         others = self._other_ids(embed)
         if not others:
             return
-        row = self.conn.execute("SELECT id, key FROM posts WHERE pk = ?", (pk,)).fetchone()
+        row = self.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
         if row and row[0] in others:
             self.conn.execute("UPDATE posts SET id = ?, key = ? WHERE pk = ?",
                               (embed.id, post_key(embed), pk))
-        self.alias_other_ids(pk, embed.platform, embed.id, embed.handle)
+        settle_other_ids(self.conn, pk, embed.platform, embed.id, embed.handle, now)
 
     def add_cited_post(self, article_id: int, embed: Embed, now: str) -> bool:
         """A post an article's link turned out to lead to, once resolved: cited by
@@ -351,9 +338,9 @@ class Store:
                        now: str | None = None) -> int:
         """Give an id-less post its platform id; merge it into a record of that id if one exists.
 
-        Returns the surviving post's pk. The merged record keeps every article,
-        link and capture of both, and the id-less key stays an alias so a later
-        scan of the same article finds the merged post.
+        Returns the surviving post's pk. The merged record keeps every row of both
+        (articles, links, captures, status history: schema.merge_post), and the
+        id-less key stays an alias so a later scan of the same article finds it.
         """
         now = now or utcnow()
         with self.conn:
@@ -383,29 +370,7 @@ class Store:
                     )
                 return pk
             target = other[0]
-            merged = dict(
-                zip(
-                    ("handle", "author", "date", "date_text", "text"),
-                    self.conn.execute(
-                        "SELECT handle, author, date, date_text, text FROM posts WHERE pk = ?",
-                        (pk,),
-                    ).fetchone(),
-                    strict=True,
-                )
-            )
-            self._fill_nulls(target, merged, now)
-            for table in ("article_posts", "post_links", "snapshots"):
-                self.conn.execute(
-                    f"UPDATE OR IGNORE {table} SET post_pk = ? WHERE post_pk = ?", (target, pk)
-                )
-                self.conn.execute(f"DELETE FROM {table} WHERE post_pk = ?", (pk,))
-            self.conn.execute(
-                "UPDATE post_aliases SET post_pk = ? WHERE post_pk = ?", (target, pk)
-            )
-            self.conn.execute("DELETE FROM posts WHERE pk = ?", (pk,))
-            self.conn.execute(
-                "INSERT OR REPLACE INTO post_aliases (key, post_pk) VALUES (?, ?)", (key, target)
-            )
+            merge_post(self.conn, pk, target, now)
             return target
 
 

@@ -490,3 +490,32 @@ def test_a_handle_the_platform_told_finds_the_post_it_named(tmp_path):
     store.record_article(scan_bytes(CITES_BY_HANDLE, "https://news.example/1", "text/html"))
     assert store.conn.execute("SELECT id FROM posts").fetchall() == [(POST,)]
     store.close()
+
+
+def test_an_archive_that_kept_one_post_twice_is_mended_when_opened(tmp_path):
+    """An archive written before the two ids were known to be one post holds both
+    rows; opening it merges the handle-keyed one into the DID's, captures and all."""
+    from archiver.scan import scan_bytes
+    from archiver.store import Store
+
+    store = Store(tmp_path / "archive")
+    store.record_article(scan_bytes((FIXTURES / "official_embed.html").read_bytes(),
+                                    "https://news.example/0", "text/html"))
+    with store.conn:  # what the older archiver wrote for the article citing it by handle
+        store.conn.execute("DELETE FROM post_aliases")
+        store.conn.execute("DELETE FROM migrations WHERE name = '0009_other_ids'")
+        old = store.conn.execute(
+            "INSERT INTO posts (key, platform, id, handle, status, first_seen, updated_at)"
+            " VALUES (?, 'bluesky', ?, 'transport.harborcity.gov', 'archived', 'x', 'x')",
+            (f"bluesky:transport.harborcity.gov/{RKEY}", f"transport.harborcity.gov/{RKEY}"),
+        ).lastrowid
+        store.conn.execute("INSERT INTO snapshots (post_pk, kind, path, sha256, captured_at)"
+                           " VALUES (?, 'png', 'snapshots/x.png', 'abc', 'x')", (old,))
+    store.close()
+
+    store = Store(tmp_path / "archive")
+    assert store.conn.execute("SELECT id FROM posts").fetchall() == [(POST,)]
+    assert store.conn.execute("SELECT p.id FROM snapshots s JOIN posts p ON p.pk = s.post_pk"
+                              ).fetchall() == [(POST,)]
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close()

@@ -130,6 +130,38 @@ def test_idless_tweet_merges_into_the_record_of_its_learned_id(store):
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+def test_an_idless_tweet_that_failed_before_its_id_was_learned_merges_with_its_history(store):
+    """A night whose t.co answers failed leaves the id-less tweet failed ("id not
+    known", in its status history); a later night learns its id, which another
+    article's embed has: the two become one, history, quotes and all."""
+    from archiver.ledger import FetchLedger
+
+    store.record_article(seed_article())
+    dw_pk = store.conn.execute("SELECT pk FROM posts WHERE handle = 'dwnews'").fetchone()[0]
+    ledger = FetchLedger(store)
+    ledger.save_outcome(dw_pk, "failed", "id not known: its links could not be resolved",
+                        "2026-01-01T00:00:00Z")
+    other = Article(source="other.html", title="t", kind="html", content_hash="x", embeds=[
+        Embed(platform="twitter", id="1479080000000000000", handle="dwnews")])
+    store.record_article(other)
+    twin = store.find_post(other.embeds[0])
+    quoter = store.conn.execute("SELECT pk FROM posts WHERE handle = 'ajplus'").fetchone()[0]
+    with store.conn:
+        store.conn.execute("INSERT INTO post_quotes (quoter_pk, quoted_pk, via) VALUES (?, ?,"
+                           " 'link')", (quoter, dw_pk))
+        store.conn.execute("INSERT INTO post_quotes (quoter_pk, quoted_pk, via) VALUES (?, ?,"
+                           " 'link')", (dw_pk, twin))  # itself, once merged: dropped
+
+    assert store.assign_post_id(dw_pk, "1479080000000000000") == twin
+    assert store.conn.execute("SELECT post_pk, to_status FROM status_history").fetchall() == [
+        (twin, "failed")]
+    assert store.conn.execute("SELECT quoter_pk, quoted_pk FROM post_quotes").fetchall() == [
+        (quoter, twin)]
+    assert store.conn.execute("SELECT role FROM posts WHERE pk = ?", (twin,)).fetchone() == (
+        "embedded",)
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
 def test_assigning_an_id_without_a_twin_keeps_the_post(store):
     store.record_article(seed_article())
     pk = store.conn.execute("SELECT pk FROM posts WHERE handle = 'ajplus'").fetchone()[0]
