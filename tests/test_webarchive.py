@@ -17,7 +17,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archiver.scan import webarchive
+from archiver.scan import httpbody, webarchive
 from archiver.scan.stage import scan_sources
 from archiver.settings import Settings
 from conftest import FIXTURES
@@ -302,12 +302,12 @@ def test_a_warc_named_otherwise_is_known_by_its_bytes(built, tmp_path, run):
 
 def test_bodies_are_decoded_as_a_browser_would():
     page = b"<html><title>x</title></html>" * 50
-    assert webarchive.decode_body(chunked(gzip.compress(page)), "chunked", "gzip", 10**6) == page
+    assert httpbody.decode_body(chunked(gzip.compress(page)), "chunked", "gzip", 10**6) == page
     raw = zlib.compressobj(wbits=-15)
-    assert webarchive.decode_body(raw.compress(page) + raw.flush(), None, "deflate",
+    assert httpbody.decode_body(raw.compress(page) + raw.flush(), None, "deflate",
                                   10**6) == page
-    assert webarchive.decode_body(brotli.compress(page), None, "br", 10**6) == page
+    assert httpbody.decode_body(brotli.compress(page), None, "br", 10**6) == page
     with pytest.raises(Exception, match="over the"):
-        webarchive.decode_body(gzip.compress(b"\0" * 10**7), None, "gzip", 10**6)
+        httpbody.decode_body(gzip.compress(b"\0" * 10**7), None, "gzip", 10**6)
     with pytest.raises(Exception, match="not one a browser reads"):
-        webarchive.decode_body(page, None, "compress", 10**6)
+        httpbody.decode_body(page, None, "compress", 10**6)

@@ -11,13 +11,11 @@ short, and leaps over a damaged plain-WARC block, so the reading here checks wha
 it is handed: a record counts only once the next one is seen to start where it
 ends (or, for the last, once its full length is seen before the end of the file).
 Damage ends the segment with one line (where, why); the records before it stand.
-Bodies are decoded as a browser would: chunked transfer encoding (warcio's reader),
-then gzip, deflate, br or zstd, each capped at MAX_SOURCE_MB.
+Bodies are decoded as a browser would (httpbody.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zlib
 from collections.abc import Iterator
@@ -25,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import SourceError
 from . import sources as source_io
+from .httpbody import decode_body, read_head, read_up_to
 
 SEGMENT_BYTES = 8 << 20  # a worker's share of a large WARC: small enough to spread one file
 # A smaller WARC is cut in about this many segments, so that a few workers share it
@@ -514,12 +513,12 @@ def _article(seg: Segment, record, offset: int, max_bytes: int) -> Record | Sour
     used = status = 0
     item = None
     if wanted:
-        status, http, used = _http_head(record.reader)
+        status, http, used = read_head(record.reader)
         content_type = http.get("content-type")
         mime = (content_type or "").split(";", 1)[0].strip().lower()
         uri = (headers.get("WARC-Target-URI") or "").strip().strip("<>")
         if status == 200 and mime in ARTICLE_TYPES and uri:
-            raw = _read_up_to(record.reader, max_bytes + 1)
+            raw = read_up_to(record.reader, max_bytes + 1)
             used += len(raw)
             item = _body(seg, headers, http, uri, content_type, raw, offset, max_bytes)
     used += record.consume()
@@ -546,82 +545,3 @@ def _body(seg: Segment, headers, http: dict, uri: str, content_type: str | None,
     if truncated:
         warnings.append(f"the crawler kept only part of this page (WARC-Truncated: {truncated})")
     return Record(uri, loaded.data, content_type, origin, warnings)
-
-
-def _http_head(reader) -> tuple[int | None, dict, int]:
-    """An HTTP answer's status code, its headers (names lower-cased, repeated ones
-    joined by ", ") and the bytes they took."""
-    line = reader.readline(65536)
-    used = len(line)
-    parts = line.split(None, 2)
-    status = int(parts[1]) if len(parts) > 1 and parts[0].startswith(b"HTTP/") and parts[
-        1].isdigit() else None
-    headers: dict[str, str] = {}
-    while used < _HEAD_KEEP * 4:
-        line = reader.readline(65536)
-        used += len(line)
-        if not line.strip():
-            break
-        name, sep, value = line.partition(b":")
-        if sep:
-            key = name.strip().lower().decode("latin-1")
-            text = value.strip().decode("latin-1")
-            headers[key] = f"{headers[key]}, {text}" if key in headers else text
-    return status, headers, used
-
-
-def _read_up_to(reader, n: int) -> bytes:
-    parts, total = [], 0
-    while total < n:
-        chunk = reader.read(n - total)
-        if not chunk:
-            break
-        parts.append(chunk)
-        total += len(chunk)
-    return b"".join(parts)
-
-
-def decode_body(raw: bytes, transfer_encoding: str | None, content_encoding: str | None,
-                max_bytes: int, source: str = "") -> bytes:
-    """An HTTP body as a browser shows it: de-chunked, then each content encoding
-    undone in reverse order; larger than max_bytes once decoded is a SourceError."""
-    if transfer_encoding and "chunked" in transfer_encoding.lower():
-        from warcio.bufferedreaders import ChunkedDataReader
-
-        raw = ChunkedDataReader(io.BytesIO(raw)).read(max_bytes + 1)
-    codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
-    for coding in reversed([c for c in codings if c and c != "identity"]):
-        raw = _decoded(raw, coding, max_bytes, source)
-    if len(raw) > max_bytes:
-        raise SourceError(source, source_io.too_large(len(raw), max_bytes))
-    return raw
-
-
-def _decoded(data: bytes, coding: str, max_bytes: int, source: str) -> bytes:
-    try:
-        if coding in ("gzip", "x-gzip", "deflate"):
-            # 47: a gzip or zlib header, told apart by zlib itself; raw deflate (what
-            # some servers send as "deflate") is tried when neither fits.
-            for wbits in (47, -15):
-                try:
-                    inflater = zlib.decompressobj(wbits)
-                    return inflater.decompress(data, max_bytes + 1)
-                except zlib.error:
-                    if coding != "deflate" or wbits == -15:
-                        raise
-        if coding == "br":
-            import brotli
-
-            return brotli.Decompressor().process(data, output_buffer_limit=max_bytes + 1)
-        if coding == "zstd":
-            from fastwarc.stream_io import ZstdReader
-
-            return ZstdReader(io.BytesIO(data)).read(max_bytes + 1)
-    except Exception as exc:  # noqa: BLE001 - zlib, brotli and zstd name their errors apart
-        raise SourceError(source, f"its {coding} content encoding could not be decoded"
-                          f" ({exc})") from None
-    raise SourceError(source, f"content encoding {coding!r} is not one a browser reads")
-
-
-def record_digest(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
