@@ -218,25 +218,29 @@ def merge_post(conn: sqlite3.Connection, pk: int, target: int, now: str) -> None
 
 
 def settle_other_ids(conn: sqlite3.Connection, pk: int, platform: str, post_id: str | None,
-                     handle: str | None, now: str) -> None:
+                     handle: str | None, now: str) -> list[int]:
     """The post at pk, with this id and handle, is one post whatever other id its
     platform says it may go by (Platform.other_ids): a record kept under one of them
-    is merged into it, and each becomes an alias of it. In the caller's transaction."""
+    is merged into it, and each becomes an alias of it. In the caller's transaction;
+    returns the pks merged (gone)."""
     from . import platforms
 
     if not post_id:
-        return
+        return []
     try:
         others = platforms.get(platform).other_ids(post_id, handle)
     except KeyError:  # a platform of a newer archiver
-        return
+        return []
+    merged = []
     for other in others:
         row = conn.execute("SELECT pk FROM posts WHERE platform = ? AND id = ?",
                            (platform, other)).fetchone()
         if row and row[0] != pk:
             merge_post(conn, row[0], pk, now)
+            merged.append(row[0])
         conn.execute("INSERT OR IGNORE INTO post_aliases (key, post_pk) VALUES (?, ?)",
                      (f"{platform}:{other}", pk))
+    return merged
 
 
 def _other_ids(db: sqlite_utils.Database) -> None:

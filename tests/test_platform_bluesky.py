@@ -519,3 +519,30 @@ def test_an_archive_that_kept_one_post_twice_is_mended_when_opened(tmp_path):
                               ).fetchall() == [(POST,)]
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
     store.close()
+
+
+def test_an_article_naming_a_post_both_ways_after_both_were_kept_records_it_once(tmp_path):
+    """Two records of one post from earlier articles (one by DID without a handle,
+    one by handle); an article showing it by handle first, then by DID with the
+    handle, merges them while it is recorded, and shows the post once."""
+    from archiver.model import Article, Embed
+    from archiver.store import Store
+
+    handle_id = f"transport.harborcity.gov/{RKEY}"
+
+    def article(n, *embeds):
+        return Article(source=f"https://news.example/{n}", title="t", kind="html",
+                       content_hash=str(n), embeds=list(embeds))
+
+    store = Store(tmp_path / "archive")
+    store.record_article(article(1, Embed("bluesky", id=POST)))
+    store.record_article(article(2, Embed("bluesky", id=handle_id)))
+    assert store.conn.execute("SELECT count(*) FROM posts").fetchone() == (2,)
+    store.record_article(article(3, Embed("bluesky", id=handle_id),
+                                 Embed("bluesky", id=POST, handle="transport.harborcity.gov")))
+    assert store.conn.execute("SELECT id FROM posts").fetchall() == [(POST,)]
+    assert store.conn.execute("SELECT a.source FROM article_posts ap JOIN articles a"
+                              " ON a.id = ap.article_id ORDER BY a.source").fetchall() == [
+        ("https://news.example/1",), ("https://news.example/2",), ("https://news.example/3",)]
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close()
