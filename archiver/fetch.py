@@ -169,6 +169,9 @@ class Fetcher:
         self.client = Client(self.settings)
         try:
             started = self.clock()
+            # Under the run lock, before any post is worked on: no fetch holds a
+            # record this deletes.
+            self.store.merge_other_ids(started)
             await self._resolve_links()
             self._learn_from_links(started)
             seen: set[int] = set()

@@ -233,8 +233,9 @@ class FetchLedger:
                          or data.is_edited),
                      int(data.truncated), data.endpoint, pk),
                 )
-                # The handle the platform gives may be another id of the post (Bluesky's
-                # HANDLE/RKEY): a record under it is this post.
+                # The handle the platform gives may make another id of the post (Bluesky's
+                # HANDLE/RKEY): a link by it finds this post (the next job merges a
+                # record kept under it: another fetch may be working on that one now).
                 post_id = self.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
                 settle_other_ids(self.conn, pk, platform, post_id[0], data.handle, now)
             if recheck and status == "failed":

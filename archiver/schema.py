@@ -218,41 +218,51 @@ def merge_post(conn: sqlite3.Connection, pk: int, target: int, now: str) -> None
 
 
 def settle_other_ids(conn: sqlite3.Connection, pk: int, platform: str, post_id: str | None,
-                     handle: str | None, now: str) -> list[int]:
+                     handle: str | None, now: str, merge: bool = False) -> None:
     """The post at pk, with this id and handle, is one post whatever other id its
-    platform says it may go by (Platform.other_ids): a record kept under one of them
-    is merged into it, and each becomes an alias of it. In the caller's transaction;
-    returns the pks merged (gone)."""
+    platform says it may go by (Platform.other_ids): each becomes an alias of it,
+    and with `merge`, a record kept under one of them is merged into it. In the
+    caller's transaction.
+
+    Merging deletes a record, so it is done only where no fetch can be working on
+    that record: by a job holding the run lock, before it processes posts
+    (merge_other_ids). A scan runs beside such a job, and only adds aliases."""
     from . import platforms
 
     if not post_id:
-        return []
+        return
     try:
         others = platforms.get(platform).other_ids(post_id, handle)
     except KeyError:  # a platform of a newer archiver
-        return []
-    merged = []
+        return
     for other in others:
         row = conn.execute("SELECT pk FROM posts WHERE platform = ? AND id = ?",
                            (platform, other)).fetchone()
-        if row and row[0] != pk:
+        if merge and row and row[0] != pk:
             merge_post(conn, row[0], pk, now)
-            merged.append(row[0])
         conn.execute("INSERT OR IGNORE INTO post_aliases (key, post_pk) VALUES (?, ?)",
                      (f"{platform}:{other}", pk))
-    return merged
 
 
-def _other_ids(db: sqlite_utils.Database) -> None:
-    """Posts recorded twice under two ids of one post (a Bluesky post embedded by its
-    author's DID and linked by the handle, before the two were known to be one) are
-    made one, and the other ids become aliases."""
-    now = utcnow()
-    rows = db.conn.execute("SELECT pk, platform, id, handle FROM posts"
-                           " WHERE id IS NOT NULL AND handle IS NOT NULL ORDER BY pk").fetchall()
+def merge_other_ids(conn: sqlite3.Connection, now: str) -> None:
+    """Posts kept twice under two ids of one post (a Bluesky post embedded by its
+    author's DID and linked by its handle, before the archive knew the handle) are
+    made one, each in a transaction of its own. Only the platforms that name other
+    ids are read."""
+    from . import platforms
+
+    names = [p.name for p in platforms.all_platforms()
+             if type(p).other_ids is not platforms.Platform.other_ids]
+    if not names:
+        return
+    rows = conn.execute(
+        f"SELECT pk, platform, id, handle FROM posts WHERE platform IN"
+        f" ({', '.join('?' * len(names))}) AND id IS NOT NULL AND handle IS NOT NULL"
+        " ORDER BY pk", names).fetchall()
     for pk, platform, post_id, handle in rows:
-        if db.conn.execute("SELECT 1 FROM posts WHERE pk = ?", (pk,)).fetchone():
-            settle_other_ids(db.conn, pk, platform, post_id, handle, now)
+        with conn:
+            if conn.execute("SELECT 1 FROM posts WHERE pk = ?", (pk,)).fetchone():
+                settle_other_ids(conn, pk, platform, post_id, handle, now, merge=True)
 
 
 # Append only: each migration runs once, in order, in one transaction with the
@@ -266,7 +276,6 @@ MIGRATIONS = [
     ("0006_cited", _cited),
     ("0007_evidence", _evidence),
     ("0008_warc_provenance", _warc_provenance),
-    ("0009_other_ids", _other_ids),
 ]
 KNOWN = {name for name, _ in MIGRATIONS}
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from . import platforms
 from .model import Article, Embed
 from .scan.version import SCANNER_VERSION
-from .schema import POST_ROLE, connect, merge_post, settle_other_ids, utcnow
+from .schema import POST_ROLE, connect, merge_other_ids, merge_post, settle_other_ids, utcnow
 
 if TYPE_CHECKING:
     from .scan.webarchive import Origin
@@ -136,14 +136,11 @@ class Store:
             # cited is one embedded post. A post new here is written with its role.
             roles: dict[int, str] = {}
             added: set[int] = set()
-            merged: dict[int, int] = {}  # a post this article showed twice, made one
             for role, found in (("embedded", article.embeds),
                                 ("cited", getattr(article, "cited", ()))):
                 for embed in found:
-                    pk = self._upsert_post(embed, now, role, added, merged)
+                    pk = self._upsert_post(embed, now, role, added)
                     roles.setdefault(pk, role)
-            if merged:
-                roles = _followed(roles, merged)
             fresh = outcome == "new"  # no rows of its own yet: nothing to compare
             gone = self._replace_children(
                 "article_posts", "post_pk", article_id,
@@ -232,10 +229,9 @@ class Store:
         return row[0] if row else None
 
     def _upsert_post(self, embed: Embed, now: str, role: str | None = None,
-                     added: set | None = None, merged: dict | None = None) -> int:
+                     added: set | None = None) -> int:
         """The post's pk, its row made or completed; a new row gets `role` and its
-        pk goes into `added`; a row merged into it (another id of the post) goes
-        into `merged`, with the pk it went to."""
+        pk goes into `added`."""
         pk = self.find_post(embed)
         fields = {
             "handle": embed.handle, "author": embed.author, "date": embed.date,
@@ -254,9 +250,7 @@ class Store:
             # Only fill what is still unknown: the first article's record is kept.
             self._fill_nulls(pk, fields, now)
         if embed.id:
-            for gone in self._one_post_for_ids(pk, embed, now):
-                if merged is not None:
-                    merged[gone] = pk
+            self._one_post_for_ids(pk, embed, now)
         codes = [self._upsert_link(link) for link in embed.links]
         for code in codes:
             self.conn.execute(
@@ -270,19 +264,24 @@ class Store:
         except KeyError:  # a platform of a newer archiver
             return ()
 
-    def _one_post_for_ids(self, pk: int, embed: Embed, now: str) -> list[int]:
+    def _one_post_for_ids(self, pk: int, embed: Embed, now: str) -> None:
         """The post at pk, met under embed.id, is one post whatever id names it: a
         row found under another id of it takes this one (the one the others are
-        told from), another row kept under one of them is merged into it, and the
-        other ids become aliases of it."""
+        told from), and the other ids become aliases of it. Another row kept under
+        one of them stays until a fetch job merges it (merge_other_ids)."""
         others = self._other_ids(embed)
         if not others:
-            return []
+            return
         row = self.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
         if row and row[0] in others:
             self.conn.execute("UPDATE posts SET id = ?, key = ? WHERE pk = ?",
                               (embed.id, post_key(embed), pk))
-        return settle_other_ids(self.conn, pk, embed.platform, embed.id, embed.handle, now)
+        settle_other_ids(self.conn, pk, embed.platform, embed.id, embed.handle, now)
+
+    def merge_other_ids(self, now: str | None = None) -> None:
+        """Make one record of each post kept under two of its ids: only for a job
+        holding the run lock, before it processes posts (schema.merge_other_ids)."""
+        merge_other_ids(self.conn, now or utcnow())
 
     def add_cited_post(self, article_id: int, embed: Embed, now: str) -> bool:
         """A post an article's link turned out to lead to, once resolved: cited by
@@ -378,17 +377,6 @@ class Store:
             target = other[0]
             merge_post(self.conn, pk, target, now)
             return target
-
-
-def _followed(roles: dict[int, str], merged: dict[int, int]) -> dict[int, str]:
-    """An article's posts in order with their roles, each merged post replaced by
-    the one it went to (once, in its first place, with its first role)."""
-    out: dict[int, str] = {}
-    for pk, role in roles.items():
-        while pk in merged:
-            pk = merged[pk]
-        out.setdefault(pk, role)
-    return out
 
 
 def dumps(value) -> str:

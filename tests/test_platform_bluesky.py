@@ -492,18 +492,19 @@ def test_a_handle_the_platform_told_finds_the_post_it_named(tmp_path):
     store.close()
 
 
-def test_an_archive_that_kept_one_post_twice_is_mended_when_opened(tmp_path):
-    """An archive written before the two ids were known to be one post holds both
-    rows; opening it merges the handle-keyed one into the DID's, captures and all."""
+def _kept_twice(archive) -> int:
+    """An archive holding one post twice: by DID (its handle known) and by handle,
+    as an archive written before the two were known to be one does; both archived.
+    Returns the handle-keyed record's pk."""
     from archiver.scan import scan_bytes
     from archiver.store import Store
 
-    store = Store(tmp_path / "archive")
+    store = Store(archive)
     store.record_article(scan_bytes((FIXTURES / "official_embed.html").read_bytes(),
                                     "https://news.example/0", "text/html"))
-    with store.conn:  # what the older archiver wrote for the article citing it by handle
+    with store.conn:
         store.conn.execute("DELETE FROM post_aliases")
-        store.conn.execute("DELETE FROM migrations WHERE name = '0009_other_ids'")
+        store.conn.execute("UPDATE posts SET status = 'archived'")
         old = store.conn.execute(
             "INSERT INTO posts (key, platform, id, handle, status, first_seen, updated_at)"
             " VALUES (?, 'bluesky', ?, 'transport.harborcity.gov', 'archived', 'x', 'x')",
@@ -511,20 +512,30 @@ def test_an_archive_that_kept_one_post_twice_is_mended_when_opened(tmp_path):
         ).lastrowid
         store.conn.execute("INSERT INTO snapshots (post_pk, kind, path, sha256, captured_at)"
                            " VALUES (?, 'png', 'snapshots/x.png', 'abc', 'x')", (old,))
+        store.conn.execute("INSERT INTO status_history (post_pk, at, from_status, to_status)"
+                           " VALUES (?, 'x', 'pending', 'archived')", (old,))
     store.close()
+    return old
 
-    store = Store(tmp_path / "archive")
-    assert store.conn.execute("SELECT id FROM posts").fetchall() == [(POST,)]
-    assert store.conn.execute("SELECT p.id FROM snapshots s JOIN posts p ON p.pk = s.post_pk"
-                              ).fetchall() == [(POST,)]
-    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    store.close()
+
+def test_a_post_kept_twice_is_made_one_by_the_next_fetch_job(run, archive):
+    """Merging deletes a record, so a scan (which runs beside a job) never merges:
+    the next job does, under its lock, before it works on any post."""
+    _kept_twice(archive)
+    assert run("fetch", "--quiet").returncode == 0
+    conn = sqlite3.connect(archive / "archive.db")
+    assert conn.execute("SELECT id FROM posts").fetchall() == [(POST,)]
+    assert conn.execute("SELECT p.id FROM snapshots s JOIN posts p ON p.pk = s.post_pk"
+                        ).fetchall() == [(POST,)]
+    assert conn.execute("SELECT count(*) FROM status_history").fetchone() == (1,)
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
 
 
 def test_an_article_naming_a_post_both_ways_after_both_were_kept_records_it_once(tmp_path):
     """Two records of one post from earlier articles (one by DID without a handle,
     one by handle); an article showing it by handle first, then by DID with the
-    handle, merges them while it is recorded, and shows the post once."""
+    handle: the next job's merge leaves one post, in all three articles once."""
     from archiver.model import Article, Embed
     from archiver.store import Store
 
@@ -540,6 +551,8 @@ def test_an_article_naming_a_post_both_ways_after_both_were_kept_records_it_once
     assert store.conn.execute("SELECT count(*) FROM posts").fetchone() == (2,)
     store.record_article(article(3, Embed("bluesky", id=handle_id),
                                  Embed("bluesky", id=POST, handle="transport.harborcity.gov")))
+    assert store.conn.execute("SELECT count(*) FROM posts").fetchone() == (2,)  # a scan
+    store.merge_other_ids()  # what the next fetch job does first
     assert store.conn.execute("SELECT id FROM posts").fetchall() == [(POST,)]
     assert store.conn.execute("SELECT a.source FROM article_posts ap JOIN articles a"
                               " ON a.id = ap.article_id ORDER BY a.source").fetchall() == [
