@@ -247,8 +247,7 @@ def settle_other_ids(conn: sqlite3.Connection, pk: int, platform: str, post_id: 
 def merge_other_ids(conn: sqlite3.Connection, now: str) -> None:
     """Posts kept twice under two ids of one post (a Bluesky post embedded by its
     author's DID and linked by its handle, before the archive knew the handle) are
-    made one, each in a transaction of its own. Only the platforms that name other
-    ids are read."""
+    made one, in one transaction. Only the platforms that name other ids are read."""
     from . import platforms
 
     names = [p.name for p in platforms.all_platforms()
@@ -259,8 +258,8 @@ def merge_other_ids(conn: sqlite3.Connection, now: str) -> None:
         f"SELECT pk, platform, id, handle FROM posts WHERE platform IN"
         f" ({', '.join('?' * len(names))}) AND id IS NOT NULL AND handle IS NOT NULL"
         " ORDER BY pk", names).fetchall()
-    for pk, platform, post_id, handle in rows:
-        with conn:
+    with conn:
+        for pk, platform, post_id, handle in rows:
             if conn.execute("SELECT 1 FROM posts WHERE pk = ?", (pk,)).fetchone():
                 settle_other_ids(conn, pk, platform, post_id, handle, now, merge=True)
 
