@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import clock, platforms
 from .evidence import folder_of
-from .schema import settle_other_ids
+from .schema import other_ids, settle_other_ids
 from .store import Store, dumps
 
 
@@ -237,7 +237,8 @@ class FetchLedger:
                 # HANDLE/RKEY): a link by it finds this post (the next job merges a
                 # record kept under it: another fetch may be working on that one now).
                 post_id = self.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
-                settle_other_ids(self.conn, pk, platform, post_id[0], data.handle, now)
+                settle_other_ids(self.conn, pk, platform,
+                                 other_ids(platform, post_id[0], data.handle), now)
             if recheck and status == "failed":
                 self.conn.execute(
                     "UPDATE posts SET last_error = ?, updated_at = ? WHERE pk = ?",

@@ -217,24 +217,27 @@ def merge_post(conn: sqlite3.Connection, pk: int, target: int, now: str) -> None
     conn.execute(f"UPDATE posts SET role = {POST_ROLE} WHERE pk = ?", (target,))
 
 
-def settle_other_ids(conn: sqlite3.Connection, pk: int, platform: str, post_id: str | None,
-                     handle: str | None, now: str, merge: bool = False) -> None:
-    """The post at pk, with this id and handle, is one post whatever other id its
-    platform says it may go by (Platform.other_ids): each becomes an alias of it,
-    and with `merge`, a record kept under one of them is merged into it. In the
-    caller's transaction.
+def other_ids(platform: str, post_id: str | None, handle: str | None) -> tuple[str, ...]:
+    """The other ids the post's platform says it may go by (Platform.other_ids)."""
+    from . import platforms
+
+    if not post_id:
+        return ()
+    try:
+        return platforms.get(platform).other_ids(post_id, handle)
+    except KeyError:  # a platform of a newer archiver
+        return ()
+
+
+def settle_other_ids(conn: sqlite3.Connection, pk: int, platform: str, others: tuple[str, ...],
+                     now: str, merge: bool = False) -> None:
+    """The post at pk is one post whatever other id of it (other_ids) names it: each
+    becomes an alias of it, and with `merge`, a record kept under one of them is
+    merged into it. In the caller's transaction.
 
     Merging deletes a record, so it is done only where no fetch can be working on
     that record: by a job holding the run lock, before it processes posts
     (merge_other_ids). A scan runs beside such a job, and only adds aliases."""
-    from . import platforms
-
-    if not post_id:
-        return
-    try:
-        others = platforms.get(platform).other_ids(post_id, handle)
-    except KeyError:  # a platform of a newer archiver
-        return
     for other in others:
         row = conn.execute("SELECT pk FROM posts WHERE platform = ? AND id = ?",
                            (platform, other)).fetchone()
@@ -261,7 +264,8 @@ def merge_other_ids(conn: sqlite3.Connection, now: str) -> None:
     with conn:
         for pk, platform, post_id, handle in rows:
             if conn.execute("SELECT 1 FROM posts WHERE pk = ?", (pk,)).fetchone():
-                settle_other_ids(conn, pk, platform, post_id, handle, now, merge=True)
+                settle_other_ids(conn, pk, platform, other_ids(platform, post_id, handle),
+                                 now, merge=True)
 
 
 # Append only: each migration runs once, in order, in one transaction with the

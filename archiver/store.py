@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 from . import platforms
 from .model import Article, Embed
 from .scan.version import SCANNER_VERSION
-from .schema import POST_ROLE, connect, merge_other_ids, merge_post, settle_other_ids, utcnow
+from .schema import (
+    POST_ROLE,
+    connect,
+    merge_other_ids,
+    merge_post,
+    other_ids,
+    settle_other_ids,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from .scan.webarchive import Origin
@@ -216,7 +224,7 @@ class Store:
             ).fetchone()
             if row:
                 return row[0]
-            for other in self._other_ids(embed):
+            for other in other_ids(embed.platform, embed.id, embed.handle):
                 row = self.conn.execute("SELECT pk FROM posts WHERE platform = ? AND id = ?",
                                         (embed.platform, other)).fetchone()
                 if row:
@@ -258,25 +266,19 @@ class Store:
             )
         return pk
 
-    def _other_ids(self, embed: Embed) -> tuple[str, ...]:
-        try:
-            return platforms.get(embed.platform).other_ids(embed.id, embed.handle)
-        except KeyError:  # a platform of a newer archiver
-            return ()
-
     def _one_post_for_ids(self, pk: int, embed: Embed, now: str) -> None:
         """The post at pk, met under embed.id, is one post whatever id names it: a
         row found under another id of it takes this one (the one the others are
         told from), and the other ids become aliases of it. Another row kept under
         one of them stays until a fetch job merges it (merge_other_ids)."""
-        others = self._other_ids(embed)
+        others = other_ids(embed.platform, embed.id, embed.handle)
         if not others:
             return
         row = self.conn.execute("SELECT id FROM posts WHERE pk = ?", (pk,)).fetchone()
         if row and row[0] in others:
             self.conn.execute("UPDATE posts SET id = ?, key = ? WHERE pk = ?",
                               (embed.id, post_key(embed), pk))
-        settle_other_ids(self.conn, pk, embed.platform, embed.id, embed.handle, now)
+        settle_other_ids(self.conn, pk, embed.platform, others, now)
 
     def merge_other_ids(self, now: str | None = None) -> None:
         """Make one record of each post kept under two of its ids: only for a job
