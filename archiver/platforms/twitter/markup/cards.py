@@ -22,8 +22,9 @@ from ....clean import storable_json
 from ....model import Embed
 from ....scan.dates import parse_date
 from ....scan.html import element_lines, unique
+from ....scan.prose import button_names
 from .embeds import complete, digits
-from .placeholders import BUTTON_NAMES, names_of, status_in
+from .placeholders import names_of, status_in
 from .urls import HANDLE, find_links
 
 # A class token that names a tweet card ("tweet", "tweet-card", "embedded-tweet",
@@ -55,7 +56,7 @@ def is_card(el) -> bool:
     if el.tag in (None, "a", "button", "script", "iframe", "meta"):
         return False
     attributes = el.attributes
-    if BUTTON_NAMES.search(names_of(attributes)):
+    if button_names().search(names_of(attributes)):
         return False
     tokens = (attributes.get("class") or "").split()
     if attributes.get("data-twitter") or attributes.get("data-tweet"):

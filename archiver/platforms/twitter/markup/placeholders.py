@@ -17,13 +17,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from ....model import Embed
 from ....scan.html import element_lines
-from ....scan.prose import BUTTON_WORDS
+from ....scan.prose import button_names
 from .embeds import complete, digits
 from .urls import exact_status_url, find_links
 
 # Its own share buttons' names ("Click to Tweet", "Tweet this"), beside every site's.
 OWN_BUTTON_WORDS = ("retweet", "click-to-tweet", "tweet-?this", "tweetable")
-BUTTON_NAMES = re.compile("|".join([BUTTON_WORDS, *OWN_BUTTON_WORDS]), re.IGNORECASE)
 
 # Class, id and module names that say an element embeds a post; a status URL
 # on such an element is its post. "embed" alone is enough for a URL, which
@@ -65,7 +64,7 @@ def placeholder(el) -> Embed | None:
         return None
     attributes = el.attributes
     kind = names_of(attributes)
-    if BUTTON_NAMES.search(kind):
+    if button_names().search(kind):
         return None
     parent = el.parent
     parent_kind = kind_of(parent) if parent is not None else ""
@@ -176,7 +175,7 @@ def named_container(anchor):
             return None
         if node.tag not in _NOT_PLACEHOLDER:
             kind = kind_of(node)
-            if (kind and EMBED_NAMES.search(kind) and not BUTTON_NAMES.search(kind)
+            if (kind and EMBED_NAMES.search(kind) and not button_names().search(kind)
                     and "quote" not in kind.lower()):
                 return node
         node = node.parent
