@@ -1,5 +1,6 @@
-"""The fetch stage: resolve every due link, learn ids, fetch and classify every
-due post, capture what exists, recheck what is old, and record it all.
+"""The fetch stage: resolve every due link, learn ids and quotes from them
+(learn.py), fetch and classify every due post, capture what exists, recheck
+what is old, and record it all.
 
 HTTP runs in worker threads (requests), the browser in asyncio (Playwright);
 every database write happens on the loop's thread.
@@ -10,17 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import re
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import clock, evidence, media, platforms
+from . import clock, evidence, learn, media, platforms
 from .capture import BrowserMissing, Capture, Capturer
 from .errors import ArchiveError
 from .ledger import FetchLedger, Schedule
-from .model import Embed
 from .net import HOST_STOPPED, Answer, Client, FetchRefused, Unreachable
 from .platforms import EmbedPage, Platform, Verdict
 from .resolve import Resolution, resolve
@@ -77,20 +76,6 @@ class FetchReport:
 
 
 _ARCHIVE_UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
-
-
-# A URL written out in a post's text (not behind a shortener).
-_URL_IN_TEXT = re.compile(r"(?:https?:)?//[^\s<>\"'“”‘’]+", re.IGNORECASE)
-
-
-def _dates_agree(pk: int, platform: Platform, post_id: str, store: Store) -> bool:
-    """A plain-text post's attribution date against the date its would-be id
-    encodes: a day apart at most (the attribution is in the publisher's zone)."""
-    row = store.conn.execute("SELECT date FROM posts WHERE pk = ?", (pk,)).fetchone()
-    encoded = platform.date_from_id(post_id)
-    if not row or not row[0] or not encoded:
-        return True
-    return abs(clock.parse(row[0] + "T00:00:00Z") - clock.parse(encoded + "T00:00:00Z")).days <= 1
 
 
 # Seconds the tasks still running when the fetch stage ends (a capture cut short by
@@ -173,7 +158,8 @@ class Fetcher:
             # record this deletes.
             self.store.merge_other_ids(started)
             await self._resolve_links()
-            self._learn_from_links(started)
+            learn.from_links(self.store, self.ledger, self.settings, started, self.clock(),
+                             self.report, self.events)
             seen: set[int] = set()
             for _wave in range(2):  # the second wave: posts quoted by the first
                 due = [p for p in self.ledger.posts_due(self.clock()) if p["pk"] not in seen]
@@ -262,57 +248,6 @@ class Fetcher:
                          "note": result.note})
 
         await asyncio.gather(*(one(code) for code in codes))
-
-    def _learn_from_links(self, since: str) -> None:
-        """A pic code leads back to its own post: that gives a plain-text tweet its id.
-        Any other status URL among a post's links is a post it quotes."""
-        now = self.clock()
-        merged: dict[int, int] = {}
-        for pk, post_id, handle, _code, is_pic, resolved in self.ledger.resolved_status_links(
-                since):
-            pk = merged.get(pk, pk)
-            ref = platforms.post_ref(resolved)
-            if not ref:
-                continue
-            url_handle, status_id = ref.handle, ref.id
-            row = self.store.conn.execute("SELECT id, platform FROM posts WHERE pk = ?",
-                                          (pk,)).fetchone()
-            post_id = row[0] if row else post_id
-            if is_pic and post_id is None and row and row[1] == ref.platform:
-                if handle and url_handle and handle.lower() != url_handle.lower():
-                    continue  # media of another account's post: not this tweet's id
-                if not _dates_agree(pk, platforms.get(ref.platform), status_id, self.store):
-                    self.events({"event": "id", "post": status_id, "via": _code,
-                                 "refused": "the attribution's date is not the id's date"})
-                    continue
-                new_pk = self.store.assign_post_id(pk, status_id, url_handle, now=now)
-                merged[pk] = new_pk
-                self.report.ids_learned += 1
-                self.events({"event": "id", "post": status_id, "via": _code})
-            elif status_id != post_id and not (is_pic and post_id):
-                self._add_quote(pk, ref, "link", now)
-        # A link in an article's prose that leads to a post: the article cites it.
-        for article_id, resolved in self.ledger.resolved_article_links(since):
-            ref = platforms.post_ref(resolved)
-            if ref and platforms.get(ref.platform).valid_id(ref.id):
-                embed = Embed(ref.platform, id=ref.id, handle=ref.handle,
-                              url=platforms.get(ref.platform).post_url(ref.id, ref.handle),
-                              form="cited")
-                self.report.cited += self.store.add_cited_post(article_id, embed, now)
-        # A post's URL written out in a post's text (not behind a shortener) is a quote too.
-        for pk, post_id, text in self.ledger.unsettled_texts_with_urls():
-            for m in _URL_IN_TEXT.finditer(text or ""):
-                ref = platforms.post_ref(m.group(0))
-                if ref and ref.id != post_id:
-                    self._add_quote(pk, ref, "text", now)
-
-    def _add_quote(self, pk: int, ref, via: str, now: str) -> None:
-        platform = platforms.get(ref.platform)
-        if not platform.valid_id(ref.id):
-            return
-        url = platform.post_url(ref.id, ref.handle, self.settings)
-        _, created = self.ledger.add_quote(pk, ref.platform, ref.id, ref.handle, url, via, now)
-        self.report.quotes += created
 
     # -- posts ----------------------------------------------------------------
     async def _process(self, post: dict, recheck: bool, upgrade: bool = False) -> None:
@@ -450,8 +385,10 @@ class Fetcher:
         data = verdict.data
         if not data or not data.quoted_id or self.ledger.is_quoted_only(pk):
             return
-        self._add_quote(pk, platforms.PostRef(platform.name, data.quoted_id, data.quoted_handle),
-                        data.endpoint or "data", self.clock())
+        self.report.quotes += learn.add_quote(
+            self.ledger, self.settings, pk,
+            platforms.PostRef(platform.name, data.quoted_id, data.quoted_handle),
+            data.endpoint or "data", self.clock())
 
     # -- evidence -------------------------------------------------------------
     async def _keep(self, platform: Platform, post_id: str, verdict: Verdict, lookups,
