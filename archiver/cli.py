@@ -140,6 +140,10 @@ def _settings(ctx):
     return settings
 
 
+quiet_option = click.option("-q", "--quiet", is_flag=True,
+                            help="Print only errors and the final summary.")
+
+
 def cluster_option(func):
     return click.option(
         "--cluster", metavar="ADDRESS",
@@ -171,7 +175,7 @@ def _listed(sources, sources_file) -> list[str]:
 @sources_file_option
 @output_options
 @cluster_option
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@quiet_option
 @click.pass_context
 def scan(ctx, sources, sources_file, fmt, cluster, quiet):
     """Find embedded posts and their short links (t.co and the like) in articles and record them.
@@ -287,7 +291,7 @@ def _job(ctx, command: str, quiet: bool, sources=(), sources_file=None, recheck=
 @click.option("--recheck", type=Days(), metavar="DAYS",
               help="Also recheck archived posts last checked more than DAYS ago.")
 @cluster_option
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@quiet_option
 @click.pass_context
 def run(ctx, sources, sources_file, recheck, cluster, quiet):
     """Scan SOURCES, then fetch and capture every post and link that is due.
@@ -306,7 +310,7 @@ def run(ctx, sources, sources_file, recheck, cluster, quiet):
 @cli.command()
 @click.option("--retry-failed", is_flag=True,
               help="Also retry posts and links that used up their attempts.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@quiet_option
 @click.pass_context
 def fetch(ctx, retry_failed, quiet):
     """Fetch and capture the posts and links that are pending or due for retry.
@@ -319,7 +323,7 @@ def fetch(ctx, retry_failed, quiet):
 @cli.command()
 @click.option("--days", type=Days(), default=30, show_default=True,
               help="Recheck archived posts last checked more than this many days ago.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@quiet_option
 @click.pass_context
 def recheck(ctx, days, quiet):
     """Revisit archived posts: notice deletions and edits since capture.
@@ -333,7 +337,7 @@ def recheck(ctx, days, quiet):
 
 
 @cli.command()
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@quiet_option
 @click.pass_context
 def refresh(ctx, quiet):
     """Fill in media and exact times of posts archived from oEmbed alone.
@@ -348,7 +352,7 @@ def refresh(ctx, quiet):
 
 
 @cli.command("upgrade-captures")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
+@quiet_option
 @click.pass_context
 def upgrade_captures(ctx, quiet):
     """Give posts captured before captures kept a WACZ and media a capture that does.
